@@ -1,0 +1,139 @@
+//! Command-line parsing and dispatch.
+
+mod list;
+mod report;
+mod run;
+mod serve;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use heatbed::etcd::Backend;
+use heatbed::scenario::{LoadError, WorkerSpec};
+
+/// Exit code for a bad scenario or bad arguments.
+const BAD_INPUT: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(name = "heatbed", version, about = "Scenarios, a real etcd, fake Heat and golden checkpoints for ESI heat workers")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run scenarios and compare every checkpoint with its snapshot.
+    Run(RunArgs),
+    /// Run scenarios and write their checkpoints as snapshots (pending unless --accept).
+    Record(RecordArgs),
+    /// List scenarios.
+    List {
+        /// Scenario files or folders.
+        #[arg(default_value = "scenarios")]
+        paths: Vec<PathBuf>,
+    },
+    /// Start etcd and the fakes, print `export` lines, run until SIGINT or SIGTERM.
+    Serve {
+        /// etcd backend: auto, embedded, container, or http://host:port[,...].
+        #[arg(long, default_value = "auto", env = "HEATBED_ETCD")]
+        etcd: String,
+    },
+    /// Print the JSON Schema of scenario files.
+    Schema,
+}
+
+#[derive(Debug, clap::Args)]
+struct RunArgs {
+    /// Scenario files or folders.
+    #[arg(default_value = "scenarios")]
+    paths: Vec<PathBuf>,
+    /// etcd backend: auto, embedded, container, or http://host:port[,...].
+    #[arg(long, default_value = "auto", env = "HEATBED_ETCD")]
+    etcd: String,
+    /// Run this command as the worker instead of each scenario's own (`sh -c`).
+    #[arg(long)]
+    worker: Option<String>,
+    /// Where snapshots live.
+    #[arg(long, default_value = "snapshots")]
+    snapshots: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Print every checkpoint in full, not only a line each.
+    #[arg(long)]
+    show: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct RecordArgs {
+    #[command(flatten)]
+    run: RunArgs,
+    /// Write accepted `.snap` files instead of pending `.snap.new` ones.
+    #[arg(long)]
+    accept: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// Parses arguments, runs the command, maps the result to an exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_env("HEATBED_LOG"))
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Run(args) => run::run(args, None).await,
+            Command::Record(args) => run::run(args.run, Some(args.accept)).await,
+            Command::List { paths } => list::list(&paths),
+            Command::Serve { etcd } => serve::serve(&etcd).await,
+            Command::Schema => {
+                println!("{}", heatbed::scenario::json_schema());
+                Ok(ExitCode::SUCCESS)
+            }
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            if e.downcast_ref::<LoadError>().is_some() || e.downcast_ref::<BadInput>().is_some() {
+                ExitCode::from(BAD_INPUT)
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+/// A command-line value that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct BadInput(String);
+
+/// Parses `--etcd`.
+fn backend(value: &str) -> anyhow::Result<Backend> {
+    value.parse().map_err(|e: heatbed::etcd::EtcdError| BadInput(e.to_string()).into())
+}
+
+/// `--worker` as a worker spec.
+fn worker_override(command: Option<&String>) -> Option<WorkerSpec> {
+    command.map(|command| WorkerSpec::Command {
+        command: command.clone(),
+        env: Default::default(),
+    })
+}

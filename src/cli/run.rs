@@ -1,0 +1,108 @@
+//! `heatbed run` and `heatbed record`: load every scenario first (bad input: exit 2), then run
+//! each on a clean etcd and compare (or write) its snapshots.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use heatbed::etcd::Provider;
+use heatbed::run::{Captured, run_scenario};
+use heatbed::scenario::{discover, load};
+use heatbed::snapshot::{Store, Verdict};
+
+use super::report::{CheckpointResult, Report, Status};
+use super::{BAD_INPUT, RunArgs};
+
+/// `record` is `None` for `run`, `Some(accept)` for `record`.
+pub(super) async fn run(args: RunArgs, record: Option<bool>) -> anyhow::Result<ExitCode> {
+    let backend = super::backend(&args.etcd)?;
+    let mut scenarios = Vec::new();
+    let mut bad = 0;
+    for path in discover(&args.paths)? {
+        match load(&path) {
+            Ok(scenario) => scenarios.push(scenario),
+            Err(e) => {
+                eprintln!("error: {e}");
+                bad += 1;
+            }
+        }
+    }
+    if bad > 0 {
+        eprintln!("{bad} scenario file(s) are invalid; nothing was run");
+        return Ok(ExitCode::from(BAD_INPUT));
+    }
+    let provider = Provider::new(&backend).await?;
+    let worker = super::worker_override(args.worker.as_ref());
+    let mut report = Report::new(args.format, args.show, provider.backend().to_string());
+    for scenario in &scenarios {
+        report.start(scenario);
+        let store = Store::new(&args.snapshots, scenario);
+        let result = match provider.acquire().await {
+            Ok(etcd) => run_scenario(scenario, &etcd, worker.as_ref())
+                .await
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(format!("{}: {e}", scenario.path.display())),
+        };
+        match result {
+            Ok(outcome) => {
+                let results = match record {
+                    None => compare(&store, &outcome.checkpoints),
+                    Some(accept) => write(&store, &outcome.checkpoints, accept),
+                };
+                let orphans = orphans(&store, &outcome.checkpoints, record == Some(true));
+                report.finish(scenario, outcome.elapsed, results, orphans);
+            }
+            Err(message) => report.error(scenario, message),
+        }
+    }
+    Ok(if report.summary() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn compare(store: &Store, captured: &[Captured]) -> Vec<CheckpointResult> {
+    captured
+        .iter()
+        .map(|c| {
+            let status = match store.check(c) {
+                Ok(Verdict::Match) => Status::Match,
+                Ok(Verdict::Missing) => Status::Missing,
+                Ok(Verdict::Changed(diff)) => Status::Changed(diff),
+                Err(e) => Status::Broken(e),
+            };
+            CheckpointResult::new(c, status)
+        })
+        .collect()
+}
+
+fn write(store: &Store, captured: &[Captured], accept: bool) -> Vec<CheckpointResult> {
+    captured
+        .iter()
+        .map(|c| {
+            let status = match store.check(c) {
+                Ok(Verdict::Match) => {
+                    let _ = std::fs::remove_file(store.dir().join(format!("{}.snap.new", Store::name(c))));
+                    Status::Match
+                }
+                Ok(_) | Err(_) => match store.write(c, accept) {
+                    Ok(path) if accept => Status::Accepted(path),
+                    Ok(path) => Status::Pending(path),
+                    Err(e) => Status::Broken(format!("cannot write snapshot: {e}")),
+                },
+            };
+            CheckpointResult::new(c, status)
+        })
+        .collect()
+}
+
+/// Snapshot files no checkpoint refers to; removed when `remove` (record --accept).
+fn orphans(store: &Store, captured: &[Captured], remove: bool) -> Vec<PathBuf> {
+    let wanted: Vec<String> = captured.iter().map(|c| format!("{}.snap", Store::name(c))).collect();
+    store
+        .existing()
+        .into_iter()
+        .filter(|p| !p.file_name().is_some_and(|n| wanted.iter().any(|w| n == w.as_str())))
+        .filter(|p| !(remove && std::fs::remove_file(p).is_ok()))
+        .collect()
+}

@@ -1,0 +1,71 @@
+//! What can go wrong getting an etcd.
+
+/// An etcd that could not be started, reached or used.
+#[derive(Debug, thiserror::Error)]
+pub enum EtcdError {
+    /// `--etcd` or `HEATBED_ETCD_ENDPOINTS` holds something unusable.
+    #[error("bad etcd choice `{value}`: expected auto, embedded, container or http://host:port[,...]")]
+    BadChoice {
+        /// What was given.
+        value: String,
+    },
+    /// Nothing to run etcd with.
+    #[error(
+        "no etcd available: install it (`apt-get install etcd-server`), set ETCD_BIN, \
+         point HEATBED_ETCD_ENDPOINTS at a running etcd, or build the container image \
+         with `ci/build-etcd-image.sh`"
+    )]
+    Unavailable,
+    /// The etcd binary could not be started.
+    #[error("cannot start `{bin}`: {source}")]
+    Spawn {
+        /// The binary.
+        bin: String,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// etcd exited before it was ready.
+    #[error("`{bin}` exited before it was ready ({status}); its log:\n{log}")]
+    Exited {
+        /// The binary.
+        bin: String,
+        /// Exit status.
+        status: String,
+        /// What it printed.
+        log: String,
+    },
+    /// etcd did not answer a status request in time.
+    #[error("etcd at {endpoints} not ready after {waited:?}: {last_error}")]
+    NotReady {
+        /// Endpoints polled.
+        endpoints: String,
+        /// How long we polled.
+        waited: std::time::Duration,
+        /// The last client error.
+        last_error: String,
+    },
+    /// The container backend failed.
+    #[error(
+        "etcd container from image `{image}` failed: {message} \
+         (build the image with `ci/build-etcd-image.sh`; HEATBED_ETCD_IMAGE names another)"
+    )]
+    Container {
+        /// The image.
+        image: String,
+        /// What failed.
+        message: String,
+    },
+    /// A request to etcd failed.
+    #[error("etcd request `{request}` failed: {source}")]
+    Request {
+        /// Which request.
+        request: String,
+        /// The client error.
+        #[source]
+        source: etcd_client::Error,
+    },
+    /// A temporary directory or port could not be had.
+    #[error("cannot prepare embedded etcd: {0}")]
+    Io(#[from] std::io::Error),
+}

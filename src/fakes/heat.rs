@@ -1,0 +1,10 @@
+//! Fake Heat v1: the stack simulator grows here; for now every route is unknown.
+
+use wiremock::MockServer;
+
+/// Starts the fake.
+pub(super) async fn start() -> MockServer {
+    let server = MockServer::builder().start().await;
+    super::unknown::mount_catch_all(&server, "heat").await;
+    server
+}

@@ -1,0 +1,123 @@
+//! Finding each declared checkpoint in the recorded history, and checking their order.
+
+use serde_json::Value;
+
+use super::recorder::Write;
+use crate::scenario::{Checkpoint, Document, Pick};
+
+/// A checkpoint found in the history: which write, at which position.
+#[derive(Debug, Clone)]
+pub(crate) struct Found<'h> {
+    /// Position in the history (a total order, finer than revisions).
+    pub index: usize,
+    /// The write.
+    pub write: &'h Write,
+}
+
+/// Finds the write a checkpoint picks, if it happened yet.
+pub(crate) fn find<'h>(checkpoint: &Checkpoint, history: &'h [Write]) -> Option<Found<'h>> {
+    let mut puts = history
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| w.value.is_some() && checkpoint.key.matches(&w.key));
+    let (index, write) = match &checkpoint.pick {
+        Pick::Nth(n) => puts.nth(n - 1)?,
+        Pick::Matching(subset) => puts.find(|(_, w)| {
+            w.value
+                .as_deref()
+                .and_then(|v| serde_json::from_slice::<Value>(v).ok())
+                .is_some_and(|v| contains(&v, subset))
+        })?,
+    };
+    Some(Found { index, write })
+}
+
+/// Checks that the found checkpoints of a document happened in their declared order.
+/// Returns the first pair out of order: (earlier number, later number).
+pub(crate) fn order_violation(found: &[(usize, Found<'_>)]) -> Option<(usize, usize)> {
+    found
+        .windows(2)
+        .find(|pair| pair[0].1.index >= pair[1].1.index)
+        .map(|pair| (pair[0].0, pair[1].0))
+}
+
+/// Whether every checkpoint of every document has happened.
+pub(crate) fn all_found(documents: &[Document], history: &[Write]) -> bool {
+    documents
+        .iter()
+        .flat_map(|d| &d.checkpoints)
+        .all(|c| find(c, history).is_some())
+}
+
+/// JSON subset: every key of an object in `subset` is in `value` with a matching value;
+/// arrays and scalars must be equal.
+pub fn contains(value: &Value, subset: &Value) -> bool {
+    match (value, subset) {
+        (Value::Object(v), Value::Object(s)) => s
+            .iter()
+            .all(|(k, sv)| v.get(k).is_some_and(|vv| contains(vv, sv))),
+        _ => value == subset,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::scenario::KeySelector;
+
+    fn put(revision: i64, key: &str, value: &str) -> Write {
+        Write {
+            revision,
+            key: key.into(),
+            value: Some(value.as_bytes().to_vec()),
+        }
+    }
+
+    fn checkpoint(key: &str, pick: Pick) -> Checkpoint {
+        Checkpoint {
+            number: 1,
+            key: KeySelector::Exact(key.into()),
+            pick,
+        }
+    }
+
+    #[test]
+    fn picks_the_nth_write_and_skips_deletes() {
+        let history = vec![
+            put(2, "/a", "1"),
+            Write { revision: 3, key: "/a".into(), value: None },
+            put(4, "/a", "2"),
+        ];
+        let found = find(&checkpoint("/a", Pick::Nth(2)), &history).unwrap();
+        assert_eq!((found.index, found.write.revision), (2, 4));
+        assert!(find(&checkpoint("/a", Pick::Nth(3)), &history).is_none());
+    }
+
+    #[test]
+    fn picks_the_first_write_matching_a_subset() {
+        let history = vec![
+            put(2, "/s", r#"{"state": {"w": "IN_PROGRESS"}, "v": 1}"#),
+            put(3, "/s", r#"{"state": {"w": "DONE"}, "v": 1}"#),
+        ];
+        let pick = Pick::Matching(json!({"state": {"w": "DONE"}}));
+        assert_eq!(find(&checkpoint("/s", pick), &history).unwrap().write.revision, 3);
+    }
+
+    #[test]
+    fn reports_checkpoints_out_of_declared_order() {
+        let history = vec![put(2, "/b", "1"), put(3, "/a", "1")];
+        let a = find(&checkpoint("/a", Pick::Nth(1)), &history).unwrap();
+        let b = find(&checkpoint("/b", Pick::Nth(1)), &history).unwrap();
+        assert_eq!(order_violation(&[(1, a.clone()), (2, b.clone())]), Some((1, 2)));
+        assert_eq!(order_violation(&[(1, b), (2, a)]), None);
+    }
+
+    #[test]
+    fn subset_needs_equal_arrays_and_nested_keys() {
+        assert!(contains(&json!({"a": {"b": 1, "c": 2}}), &json!({"a": {"b": 1}})));
+        assert!(!contains(&json!({"a": [1, 2]}), &json!({"a": [1]})));
+        assert!(!contains(&json!({"a": 1}), &json!({"b": 1})));
+    }
+}

@@ -1,0 +1,40 @@
+//! One file per step kind; this module only dispatches.
+
+mod delete;
+mod gohan;
+mod put;
+mod wait;
+
+use etcd_client::Client;
+
+use super::error::StepError;
+use super::recorder::Recorder;
+use crate::scenario::StepKind;
+
+/// What a step can reach.
+pub(crate) struct StepContext<'a> {
+    /// The scenario's etcd.
+    pub client: Client,
+    /// The history being recorded (wait steps wake on it).
+    pub recorder: &'a Recorder,
+}
+
+/// Runs one step.
+pub(crate) async fn apply(ctx: &StepContext<'_>, step: &StepKind) -> Result<(), StepError> {
+    match step {
+        StepKind::Gohan { op, key, body } => gohan::apply(ctx, *op, key, body.as_ref()).await,
+        StepKind::Put { key, value } => put::apply(ctx, key, value).await,
+        StepKind::Delete { key, prefix } => delete::apply(ctx, key, *prefix).await,
+        StepKind::Wait {
+            key,
+            condition,
+            timeout,
+        } => wait::apply(ctx, key, condition, *timeout).await,
+    }
+}
+
+/// Maps a client error to a step error naming the request.
+fn etcd_error(request: impl Into<String>) -> impl FnOnce(etcd_client::Error) -> StepError {
+    let request = request.into();
+    move |source| StepError::Etcd { request, source }
+}

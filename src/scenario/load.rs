@@ -1,0 +1,77 @@
+//! Reading scenario files: YAML -> [`ScenarioFile`] -> validated [`Scenario`].
+
+use std::path::{Path, PathBuf};
+
+use super::error::{LoadError, Position};
+use super::model::ScenarioFile;
+use super::types::Scenario;
+use super::validate::validate;
+
+/// Loads and validates one scenario file.
+pub fn load(path: &Path) -> Result<Scenario, LoadError> {
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let file = parse(path, &text)?;
+    validate(path, file)
+}
+
+/// Finds the scenario files named by `paths`: files as they are, directories by `*.yaml`
+/// inside them (sorted). A directory without scenarios is an error.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
+    let mut found = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let entries = std::fs::read_dir(path).map_err(|source| LoadError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            let mut files: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+                .collect();
+            if files.is_empty() {
+                return Err(LoadError::NoScenarios { path: path.clone() });
+            }
+            files.sort();
+            found.extend(files);
+        } else {
+            found.push(path.clone());
+        }
+    }
+    Ok(found)
+}
+
+/// Parses YAML text into the file model. Booleans are strict (`true`/`false` only).
+pub(crate) fn parse(path: &Path, text: &str) -> Result<ScenarioFile, LoadError> {
+    let options = serde_saphyr::options! { strict_booleans: true, with_snippet: false };
+    let mut key = String::new();
+    let result = serde_saphyr::with_deserializer_from_str_with_options(text, options, |de| {
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            key = e.path().to_string();
+            e.into_inner()
+        })
+    });
+    result.map_err(|e| {
+        let position = e.location().map(|l| Position {
+            line: l.line(),
+            column: l.column(),
+        });
+        LoadError::Invalid {
+            path: path.to_owned(),
+            position,
+            key: if key.is_empty() { ".".into() } else { key },
+            message: first_line(&e.to_string()),
+        }
+    })
+}
+
+/// serde-saphyr appends "at line X, column Y"; we print the position ourselves.
+fn first_line(message: &str) -> String {
+    let line = message.lines().next().unwrap_or_default();
+    match line.rfind(" at line ") {
+        Some(i) => line[..i].to_string(),
+        None => line.to_string(),
+    }
+}

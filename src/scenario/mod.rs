@@ -1,0 +1,21 @@
+//! Scenario files: the serde model, loading, validation and the runtime types.
+
+mod error;
+mod load;
+mod model;
+mod types;
+mod validate;
+
+pub use error::{LoadError, Position};
+pub use load::{discover, load};
+pub use model::ScenarioFile;
+pub use types::{
+    Checkpoint, CollectorSpec, Condition, Document, GohanOp, HeatSpec, KeySelector, Pick,
+    Redaction, Scenario, Step, StepKind, WorkerSpec,
+};
+
+/// The JSON Schema of scenario files, as checked in at `scenarios/schema.json`.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(ScenarioFile);
+    serde_json::to_string_pretty(&schema).expect("a schema serializes")
+}

@@ -1,0 +1,230 @@
+//! The validated scenario the runner consumes. Every value here has been checked.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use regex::Regex;
+use serde_json::Value;
+
+pub use super::model::GohanOp;
+
+/// A scenario ready to run.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// File stem: the scenario's id, used for snapshot folders and test names.
+    pub id: String,
+    /// Title.
+    pub name: String,
+    /// Description, if any.
+    pub description: Option<String>,
+    /// Overall deadline for reaching every checkpoint.
+    pub timeout: Duration,
+    /// The worker under test.
+    pub worker: WorkerSpec,
+    /// Fake Heat settings.
+    pub heat: HeatSpec,
+    /// Fake collector settings.
+    pub collector: CollectorSpec,
+    /// What happens, in order.
+    pub steps: Vec<Step>,
+    /// Documents of numbered checkpoints.
+    pub documents: Vec<Document>,
+    /// Applied to rendered checkpoints.
+    pub redactions: Vec<Redaction>,
+}
+
+/// Which worker runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkerSpec {
+    /// The built-in reference worker.
+    Reference {
+        /// Concurrent job slots.
+        slots: usize,
+    },
+    /// An external command with the env contract.
+    Command {
+        /// Shell command line.
+        command: String,
+        /// Extra environment.
+        env: BTreeMap<String, String>,
+    },
+    /// None at all.
+    None,
+}
+
+/// Fake Heat / Keystone settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeatSpec {
+    /// The project id Keystone hands out.
+    pub project_id: String,
+}
+
+impl Default for HeatSpec {
+    fn default() -> Self {
+        HeatSpec {
+            project_id: super::validate::RECORDED_PROJECT.into(),
+        }
+    }
+}
+
+/// Fake collector settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CollectorSpec {
+    /// Public base URL used in `link` and `monitorer`.
+    pub public_url: String,
+}
+
+impl Default for CollectorSpec {
+    fn default() -> Self {
+        CollectorSpec {
+            public_url: super::validate::RECORDED_COLLECTOR.into(),
+        }
+    }
+}
+
+/// A validated step. `line` is where it starts in the file.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// 1-based line of the step in its file.
+    pub line: u64,
+    /// What it does.
+    pub kind: StepKind,
+}
+
+/// What a step does.
+#[derive(Debug, Clone)]
+pub enum StepKind {
+    /// A Gohan write of `/config<path>`.
+    Gohan {
+        /// create, update or delete.
+        op: GohanOp,
+        /// The `/config/...` key.
+        key: String,
+        /// The body; `None` only for delete (keeps the last body).
+        body: Option<Value>,
+    },
+    /// A raw put.
+    Put {
+        /// Key.
+        key: String,
+        /// Bytes to store.
+        value: Vec<u8>,
+    },
+    /// A raw delete.
+    Delete {
+        /// Key or prefix.
+        key: String,
+        /// Whether `key` is a prefix.
+        prefix: bool,
+    },
+    /// Wait for a condition on a key.
+    Wait {
+        /// Key.
+        key: String,
+        /// Condition.
+        condition: Condition,
+        /// Deadline.
+        timeout: Duration,
+    },
+}
+
+impl StepKind {
+    /// The step's `action` name, for messages.
+    pub fn action(&self) -> &'static str {
+        match self {
+            StepKind::Gohan { .. } => "gohan",
+            StepKind::Put { .. } => "put",
+            StepKind::Delete { .. } => "delete",
+            StepKind::Wait { .. } => "wait",
+        }
+    }
+}
+
+/// The condition of a wait step.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Condition {
+    /// The key exists.
+    Exists,
+    /// The key's JSON value contains this subset.
+    Matches(Value),
+    /// The key is absent.
+    Deleted,
+}
+
+/// A document of numbered checkpoints.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Short name for snapshot files.
+    pub name: String,
+    /// Title.
+    pub title: String,
+    /// Text between title and checkpoints.
+    pub preamble: Option<String>,
+    /// Checkpoints (1), (2), ...
+    pub checkpoints: Vec<Checkpoint>,
+}
+
+/// One numbered checkpoint.
+#[derive(Debug, Clone)]
+pub struct Checkpoint {
+    /// 1-based number within its document.
+    pub number: usize,
+    /// Which key.
+    pub key: KeySelector,
+    /// Which write of it.
+    pub pick: Pick,
+}
+
+/// Which key a checkpoint watches.
+#[derive(Debug, Clone)]
+pub enum KeySelector {
+    /// Exactly this key.
+    Exact(String),
+    /// Keys matching a glob.
+    Pattern {
+        /// As written.
+        glob: String,
+        /// Anchored regex compiled from it.
+        regex: Regex,
+    },
+}
+
+impl KeySelector {
+    /// Whether `key` is selected.
+    pub fn matches(&self, key: &str) -> bool {
+        match self {
+            KeySelector::Exact(k) => k == key,
+            KeySelector::Pattern { regex, .. } => regex.is_match(key),
+        }
+    }
+}
+
+impl std::fmt::Display for KeySelector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KeySelector::Exact(k) => f.write_str(k),
+            KeySelector::Pattern { glob, .. } => f.write_str(glob),
+        }
+    }
+}
+
+/// Which write of the key a checkpoint takes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pick {
+    /// The n-th write (1-based).
+    Nth(usize),
+    /// The first write whose JSON value contains this subset.
+    Matching(Value),
+}
+
+/// A redaction rule.
+#[derive(Debug, Clone)]
+pub struct Redaction {
+    /// What to find.
+    pub regex: Regex,
+    /// What replaces it.
+    pub replacement: String,
+}

@@ -1,0 +1,305 @@
+//! Turns the file model into runtime types, checking what serde cannot.
+
+use std::path::Path;
+use std::time::Duration;
+
+use regex::Regex;
+use serde_json::Value;
+use serde_saphyr::Spanned;
+
+use super::error::{LoadError, Position};
+use super::model::{
+    CheckpointFile, DocumentFile, RedactionFile, ScenarioFile, StepFile, Until, WorkerFile,
+};
+use super::types::{
+    Checkpoint, CollectorSpec, Condition, Document, HeatSpec, KeySelector, Pick, Redaction,
+    Scenario, Step, StepKind, WorkerSpec,
+};
+
+/// Default deadline for reaching every checkpoint.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default deadline of a wait step.
+const DEFAULT_WAIT: Duration = Duration::from_secs(5);
+/// The tenant of the recorded flows.
+pub(crate) const RECORDED_PROJECT: &str = "fe3a4a1a72c04479bb6c19c2c0ccba4c";
+/// The collector agents' address in the recorded flows.
+pub(crate) const RECORDED_COLLECTOR: &str = "http://collector-agents-se:7070";
+/// The recorded worker's job slots.
+pub(crate) const RECORDED_SLOTS: usize = 8;
+
+/// Validates a parsed file.
+pub(crate) fn validate(path: &Path, file: ScenarioFile) -> Result<Scenario, LoadError> {
+    let fail = |at: Option<&serde_saphyr::Location>, key: String, message: String| {
+        LoadError::Invalid {
+            path: path.to_owned(),
+            position: at.map(|l| Position {
+                line: l.line(),
+                column: l.column(),
+            }),
+            key,
+            message,
+        }
+    };
+    if file.name.trim().is_empty() {
+        return Err(fail(None, "name".into(), "must not be empty".into()));
+    }
+    let worker = match file.worker {
+        None => WorkerSpec::Reference {
+            slots: RECORDED_SLOTS,
+        },
+        Some(WorkerFile::Reference { slots: Some(0) }) => {
+            return Err(fail(None, "worker.slots".into(), "must be at least 1".into()));
+        }
+        Some(WorkerFile::Reference { slots }) => WorkerSpec::Reference {
+            slots: slots.unwrap_or(RECORDED_SLOTS),
+        },
+        Some(WorkerFile::Command { command, .. }) if command.trim().is_empty() => {
+            return Err(fail(None, "worker.command".into(), "must not be empty".into()));
+        }
+        Some(WorkerFile::Command { command, env }) => WorkerSpec::Command { command, env },
+        Some(WorkerFile::None {}) => WorkerSpec::None,
+    };
+    let heat = file.heat.unwrap_or_default();
+    let collector = file.collector.unwrap_or_default();
+
+    let base = path.parent().unwrap_or(Path::new("."));
+    let steps = file
+        .steps
+        .into_iter()
+        .enumerate()
+        .map(|(i, step)| {
+            step_kind(base, step.value)
+                .map(|kind| Step {
+                    line: step.defined.line(),
+                    kind,
+                })
+                .map_err(|(field, message)| {
+                    fail(Some(&step.defined), format!("steps[{i}]{field}"), message)
+                })
+        })
+        .collect::<Result<_, _>>()?;
+
+    let mut documents: Vec<Document> = Vec::new();
+    for (d, doc) in file.documents.into_iter().enumerate() {
+        let at = doc.defined;
+        let doc = document(doc.value).map_err(|(field, message)| {
+            fail(Some(&at), format!("documents[{d}]{field}"), message)
+        })?;
+        if documents.iter().any(|other| other.name == doc.name) {
+            let message = format!("a document named `{}` exists already", doc.name);
+            return Err(fail(Some(&at), format!("documents[{d}].name"), message));
+        }
+        documents.push(doc);
+    }
+
+    let redactions = file
+        .redactions
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            redaction(r.value).map_err(|message| {
+                fail(Some(&r.defined), format!("redactions[{i}].pattern"), message)
+            })
+        })
+        .collect::<Result<_, _>>()?;
+
+    Ok(Scenario {
+        path: path.to_owned(),
+        id: path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        name: file.name,
+        description: file.description,
+        timeout: file.timeout.unwrap_or(DEFAULT_TIMEOUT),
+        worker,
+        heat: HeatSpec {
+            project_id: heat.project_id.unwrap_or_else(|| RECORDED_PROJECT.into()),
+        },
+        collector: CollectorSpec {
+            public_url: collector
+                .public_url
+                .unwrap_or_else(|| RECORDED_COLLECTOR.into()),
+        },
+        steps,
+        documents,
+        redactions,
+    })
+}
+
+/// A field-relative error: (`.field` suffix of the key path, message).
+type FieldError = (String, String);
+
+fn step_kind(base: &Path, step: StepFile) -> Result<StepKind, FieldError> {
+    Ok(match step {
+        StepFile::Gohan { op, path, body } => {
+            check_gohan_path(&path).map_err(|m| (".path".to_string(), m))?;
+            match &body {
+                Some(Value::Object(_)) => {}
+                Some(_) => return Err((".body".into(), "must be a mapping".into())),
+                None if op != super::model::GohanOp::Delete => {
+                    return Err((".body".into(), format!("is required for {op:?}").to_lowercase()));
+                }
+                None => {}
+            }
+            StepKind::Gohan {
+                op,
+                key: format!("/config{path}"),
+                body,
+            }
+        }
+        StepFile::Put { key, value, file } => {
+            check_key(&key)?;
+            let value = match (value, file) {
+                (Some(Value::String(s)), None) => s.into_bytes(),
+                (Some(v), None) => v.to_string().into_bytes(),
+                (None, Some(file)) => {
+                    let full = base.join(&file);
+                    std::fs::read(&full)
+                        .map_err(|e| (".file".to_string(), format!("{}: {e}", full.display())))?
+                }
+                _ => return Err((String::new(), "give exactly one of `value` and `file`".into())),
+            };
+            StepKind::Put { key, value }
+        }
+        StepFile::Delete { key, prefix } => {
+            check_key(&key)?;
+            StepKind::Delete { key, prefix }
+        }
+        StepFile::Wait {
+            key,
+            until,
+            value,
+            timeout,
+        } => {
+            check_key(&key)?;
+            let condition = match (until, value) {
+                (Until::Matches, Some(v)) => Condition::Matches(v),
+                (Until::Matches, None) => {
+                    return Err((".value".into(), "`until: matches` needs a `value`".into()));
+                }
+                (_, Some(_)) => {
+                    return Err((".value".into(), "only `until: matches` takes a `value`".into()));
+                }
+                (Until::Exists, None) => Condition::Exists,
+                (Until::Deleted, None) => Condition::Deleted,
+            };
+            StepKind::Wait {
+                key,
+                condition,
+                timeout: timeout.unwrap_or(DEFAULT_WAIT),
+            }
+        }
+    })
+}
+
+fn check_key(key: &str) -> Result<(), FieldError> {
+    if key.starts_with('/') {
+        Ok(())
+    } else {
+        Err((".key".into(), format!("`{key}` must start with `/`")))
+    }
+}
+
+/// Gohan paths look like `/v2.0/ports/<id>`: at least a plural and an id after a prefix.
+fn check_gohan_path(path: &str) -> Result<(), String> {
+    let parts: Vec<&str> = path.split('/').collect();
+    if !path.starts_with('/') || parts.len() < 4 || parts.iter().skip(1).any(|p| p.is_empty()) {
+        return Err(format!(
+            "`{path}` is not a resource path like `/v2.0/<plural>/<id>`"
+        ));
+    }
+    Ok(())
+}
+
+fn document(doc: DocumentFile) -> Result<Document, FieldError> {
+    let name_ok = !doc.name.is_empty()
+        && doc
+            .name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if !name_ok {
+        return Err((
+            ".name".into(),
+            format!("`{}` must be letters, digits, `_` or `-`", doc.name),
+        ));
+    }
+    if doc.checkpoints.is_empty() {
+        return Err((".checkpoints".into(), "needs at least one checkpoint".into()));
+    }
+    let checkpoints = doc
+        .checkpoints
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            checkpoint(i + 1, c).map_err(|(field, message)| {
+                (format!(".checkpoints[{i}]{field}"), message)
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Document {
+        name: doc.name,
+        title: doc.title,
+        preamble: doc.preamble,
+        checkpoints,
+    })
+}
+
+fn checkpoint(number: usize, c: Spanned<CheckpointFile>) -> Result<Checkpoint, FieldError> {
+    let c = c.value;
+    let key = match (c.key, c.pattern) {
+        (Some(key), None) => {
+            check_key(&key)?;
+            KeySelector::Exact(key)
+        }
+        (None, Some(glob)) => {
+            check_key(&glob).map_err(|(_, m)| (".pattern".to_string(), m))?;
+            KeySelector::Pattern {
+                regex: glob_regex(&glob),
+                glob,
+            }
+        }
+        _ => return Err((String::new(), "give exactly one of `key` and `pattern`".into())),
+    };
+    let pick = match (c.nth, c.matching) {
+        (Some(0), _) => return Err((".nth".into(), "counts from 1".into())),
+        (Some(_), Some(_)) => {
+            return Err((String::new(), "give at most one of `nth` and `matching`".into()));
+        }
+        (Some(n), None) => Pick::Nth(n),
+        (None, Some(v)) => Pick::Matching(v),
+        (None, None) => Pick::Nth(1),
+    };
+    Ok(Checkpoint { number, key, pick })
+}
+
+/// `*` matches any run of characters, `?` one character; the rest is literal.
+fn glob_regex(glob: &str) -> Regex {
+    let mut re = String::from("^");
+    for c in glob.chars() {
+        match c {
+            '*' => re.push_str(".*"),
+            '?' => re.push('.'),
+            c => re.push_str(&regex::escape(&c.to_string())),
+        }
+    }
+    re.push('$');
+    Regex::new(&re).expect("an escaped glob is a valid regex")
+}
+
+fn redaction(r: RedactionFile) -> Result<Redaction, String> {
+    Ok(match r {
+        RedactionFile::JobSuffix {} => Redaction {
+            regex: Regex::new(r"((?:create|modify|logical_delete|delete):[a-z_]+:[a-z_]+:[0-9a-f-]+:[0-9]+:)[a-z0-9]{5}\b")
+                .expect("valid regex"),
+            replacement: "${1}[suffix]".into(),
+        },
+        RedactionFile::Regex {
+            pattern,
+            replacement,
+        } => Redaction {
+            regex: Regex::new(&pattern).map_err(|e| e.to_string())?,
+            replacement,
+        },
+    })
+}

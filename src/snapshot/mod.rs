@@ -1,0 +1,9 @@
+//! Checkpoints as text: seed-style rendering, redaction, and the insta snapshot files.
+
+mod redact;
+mod render;
+mod store;
+
+pub use redact::redact;
+pub use render::{decode_body, render_write};
+pub use store::{Store, Verdict};

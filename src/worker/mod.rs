@@ -1,0 +1,54 @@
+//! The worker under test: heatbed's reference worker or an external command, both started
+//! with the same env contract.
+
+mod env;
+mod external;
+mod reference;
+
+pub use env::WorkerEnv;
+pub use external::External;
+
+use crate::scenario::WorkerSpec;
+
+/// A running worker.
+#[derive(Debug)]
+pub enum Worker {
+    /// The built-in reference worker.
+    Reference(reference::Reference),
+    /// An external process.
+    External(External),
+    /// No worker.
+    None,
+}
+
+impl Worker {
+    /// Starts the worker `spec` names with `env`.
+    pub async fn start(spec: &WorkerSpec, env: &WorkerEnv) -> Result<Worker, String> {
+        Ok(match spec {
+            WorkerSpec::Reference { slots } => {
+                Worker::Reference(reference::Reference::start(env, *slots))
+            }
+            WorkerSpec::Command { command, env: extra } => {
+                Worker::External(External::start(command, env, extra)?)
+            }
+            WorkerSpec::None => Worker::None,
+        })
+    }
+
+    /// Resolves when an external worker exits, with its status; never for the others.
+    pub async fn exited(&mut self) -> String {
+        match self {
+            Worker::External(external) => external.exited().await,
+            _ => std::future::pending().await,
+        }
+    }
+
+    /// Stops the worker and returns what it printed.
+    pub async fn stop(self) -> String {
+        match self {
+            Worker::External(external) => external.stop().await,
+            Worker::Reference(reference) => reference.stop().await,
+            Worker::None => String::new(),
+        }
+    }
+}
