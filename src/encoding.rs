@@ -50,7 +50,9 @@ fn write_go_string(out: &mut String, s: &str) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
             c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }
@@ -128,7 +130,6 @@ pub fn write_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,7 +137,10 @@ mod tests {
     #[test]
     fn go_json_sorts_keys_and_escapes_html() {
         let value: Value = serde_json::from_str(r#"{"b": "<a&b>", "a": [1, true, null]}"#).unwrap();
-        assert_eq!(go_json(&value), r#"{"a":[1,true,null],"b":"\u003ca\u0026b\u003e"}"#);
+        assert_eq!(
+            go_json(&value),
+            r#"{"a":[1,true,null],"b":"\u003ca\u0026b\u003e"}"#
+        );
     }
 
     #[test]

@@ -16,7 +16,11 @@ use heatbed::scenario::{LoadError, WorkerSpec};
 const BAD_INPUT: u8 = 2;
 
 #[derive(Debug, Parser)]
-#[command(name = "heatbed", version, about = "Scenarios, a real etcd, fake Heat and golden checkpoints for ESI heat workers")]
+#[command(
+    name = "heatbed",
+    version,
+    about = "Scenarios, a real etcd, fake Heat and golden checkpoints for ESI heat workers"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -127,7 +131,9 @@ struct BadInput(String);
 
 /// Parses `--etcd`.
 fn backend(value: &str) -> anyhow::Result<Backend> {
-    value.parse().map_err(|e: heatbed::etcd::EtcdError| BadInput(e.to_string()).into())
+    value
+        .parse()
+        .map_err(|e: heatbed::etcd::EtcdError| BadInput(e.to_string()).into())
 }
 
 /// `--worker` as a worker spec.
@@ -135,5 +141,6 @@ fn worker_override(command: Option<&String>) -> Option<WorkerSpec> {
     command.map(|command| WorkerSpec::Command {
         command: command.clone(),
         env: Default::default(),
+        dir: None,
     })
 }

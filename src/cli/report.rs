@@ -24,7 +24,10 @@ pub(super) enum Status {
 
 impl Status {
     fn ok(&self) -> bool {
-        matches!(self, Status::Match | Status::Pending(_) | Status::Accepted(_))
+        matches!(
+            self,
+            Status::Match | Status::Pending(_) | Status::Accepted(_)
+        )
     }
 
     fn word(&self) -> &'static str {
@@ -79,7 +82,8 @@ impl Report {
     }
 
     pub(super) fn start(&mut self, scenario: &Scenario) {
-        let bar = ProgressBar::new_spinner().with_message(format!("{} ({})", scenario.id, self.backend));
+        let bar =
+            ProgressBar::new_spinner().with_message(format!("{} ({})", scenario.id, self.backend));
         if let Ok(style) = ProgressStyle::with_template("{spinner} running {msg} {elapsed}") {
             bar.set_style(style);
         }
@@ -98,7 +102,13 @@ impl Report {
         let ok = results.iter().all(|r| r.status.ok()) && orphans.is_empty();
         self.count(ok);
         if self.format == Format::Text {
-            println!("{} {} ({}) in {:.2?}", verdict(ok), scenario.id, scenario.name, elapsed);
+            println!(
+                "{} {} ({}) in {:.2?}",
+                verdict(ok),
+                scenario.id,
+                scenario.name,
+                elapsed
+            );
             let mut title = "";
             for r in &results {
                 let c = &r.captured;
@@ -112,14 +122,21 @@ impl Report {
                 }
                 match &r.status {
                     Status::Changed(diff) => println!("{}", indent(diff, 6)),
-                    Status::Missing => println!("      no snapshot yet: `heatbed record` writes it for review"),
-                    Status::Pending(p) | Status::Accepted(p) => println!("      -> {}", p.display()),
+                    Status::Missing => {
+                        println!("      no snapshot yet: `heatbed record` writes it for review")
+                    }
+                    Status::Pending(p) | Status::Accepted(p) => {
+                        println!("      -> {}", p.display())
+                    }
                     Status::Broken(e) => println!("      {e}"),
                     Status::Match => {}
                 }
             }
             for orphan in &orphans {
-                println!("    snapshot without a checkpoint: {} (remove it, or `heatbed record --accept`)", orphan.display());
+                println!(
+                    "    snapshot without a checkpoint: {} (remove it, or `heatbed record --accept`)",
+                    orphan.display()
+                );
             }
         }
         self.scenarios.push(json!({
@@ -145,7 +162,13 @@ impl Report {
         self.stop_progress();
         self.count(false);
         if self.format == Format::Text {
-            println!("{} {} ({})\n{}", verdict(false), scenario.id, scenario.name, indent(&message, 2));
+            println!(
+                "{} {} ({})\n{}",
+                verdict(false),
+                scenario.id,
+                scenario.name,
+                indent(&message, 2)
+            );
         }
         self.scenarios.push(json!({
             "id": scenario.id,
@@ -190,5 +213,8 @@ fn verdict(ok: bool) -> &'static str {
 
 fn indent(text: &str, by: usize) -> String {
     let pad = " ".repeat(by);
-    text.lines().map(|l| format!("{pad}{l}")).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|l| format!("{pad}{l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -82,7 +82,9 @@ fn write(store: &Store, captured: &[Captured], accept: bool) -> Vec<CheckpointRe
         .map(|c| {
             let status = match store.check(c) {
                 Ok(Verdict::Match) => {
-                    let _ = std::fs::remove_file(store.dir().join(format!("{}.snap.new", Store::name(c))));
+                    let _ = std::fs::remove_file(
+                        store.dir().join(format!("{}.snap.new", Store::name(c))),
+                    );
                     Status::Match
                 }
                 Ok(_) | Err(_) => match store.write(c, accept) {
@@ -98,11 +100,9 @@ fn write(store: &Store, captured: &[Captured], accept: bool) -> Vec<CheckpointRe
 
 /// Snapshot files no checkpoint refers to; removed when `remove` (record --accept).
 fn orphans(store: &Store, captured: &[Captured], remove: bool) -> Vec<PathBuf> {
-    let wanted: Vec<String> = captured.iter().map(|c| format!("{}.snap", Store::name(c))).collect();
     store
-        .existing()
+        .orphans(captured)
         .into_iter()
-        .filter(|p| !p.file_name().is_some_and(|n| wanted.iter().any(|w| n == w.as_str())))
         .filter(|p| !(remove && std::fs::remove_file(p).is_ok()))
         .collect()
 }

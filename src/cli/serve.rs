@@ -13,7 +13,10 @@ pub(super) async fn serve(etcd: &str) -> anyhow::Result<ExitCode> {
     let fakes = Fakes::start(&HeatSpec::default(), &CollectorSpec::default()).await;
     let env = WorkerEnv::new(&etcd, &fakes);
     print!("{}", env.exports());
-    eprintln!("# heatbed serve: etcd ({}) and fakes are up; Ctrl-C stops them", backend.resolve()?);
+    eprintln!(
+        "# heatbed serve: etcd ({}) and fakes are up; Ctrl-C stops them",
+        backend.resolve()?
+    );
     let mut term = signal(SignalKind::terminate())?;
     let mut int = signal(SignalKind::interrupt())?;
     tokio::select! {

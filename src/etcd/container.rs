@@ -59,12 +59,12 @@ impl Container {
             .start()
             .await
             .map_err(|e| fail(e.to_string()))?;
-        let host = container.get_host().await.map_err(|e| fail(e.to_string()))?;
         let port = container
             .get_host_port_ipv4(CLIENT_PORT)
             .await
             .map_err(|e| fail(e.to_string()))?;
-        let endpoint = format!("http://{host}:{port}");
+        // Docker publishes on every host address; loopback keeps endpoints uniform.
+        let endpoint = format!("http://127.0.0.1:{port}");
         let client = wait_ready(std::slice::from_ref(&endpoint), || Ok(())).await?;
         Ok((
             Container {

@@ -47,7 +47,13 @@ impl Embedded {
             .args(["--listen-peer-urls", &peer_url])
             .args(["--initial-advertise-peer-urls", &peer_url])
             .args(["--initial-cluster", &format!("heatbed={peer_url}")])
-            .args(["--unsafe-no-fsync", "--logger", "zap", "--log-level", "warn"])
+            .args([
+                "--unsafe-no-fsync",
+                "--logger",
+                "zap",
+                "--log-level",
+                "warn",
+            ])
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log)

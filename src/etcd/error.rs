@@ -4,7 +4,9 @@
 #[derive(Debug, thiserror::Error)]
 pub enum EtcdError {
     /// `--etcd` or `HEATBED_ETCD_ENDPOINTS` holds something unusable.
-    #[error("bad etcd choice `{value}`: expected auto, embedded, container or http://host:port[,...]")]
+    #[error(
+        "bad etcd choice `{value}`: expected auto, embedded, container or http://host:port[,...]"
+    )]
     BadChoice {
         /// What was given.
         value: String,

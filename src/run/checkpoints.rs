@@ -87,7 +87,11 @@ mod tests {
     fn picks_the_nth_write_and_skips_deletes() {
         let history = vec![
             put(2, "/a", "1"),
-            Write { revision: 3, key: "/a".into(), value: None },
+            Write {
+                revision: 3,
+                key: "/a".into(),
+                value: None,
+            },
             put(4, "/a", "2"),
         ];
         let found = find(&checkpoint("/a", Pick::Nth(2)), &history).unwrap();
@@ -102,7 +106,13 @@ mod tests {
             put(3, "/s", r#"{"state": {"w": "DONE"}, "v": 1}"#),
         ];
         let pick = Pick::Matching(json!({"state": {"w": "DONE"}}));
-        assert_eq!(find(&checkpoint("/s", pick), &history).unwrap().write.revision, 3);
+        assert_eq!(
+            find(&checkpoint("/s", pick), &history)
+                .unwrap()
+                .write
+                .revision,
+            3
+        );
     }
 
     #[test]
@@ -110,13 +120,19 @@ mod tests {
         let history = vec![put(2, "/b", "1"), put(3, "/a", "1")];
         let a = find(&checkpoint("/a", Pick::Nth(1)), &history).unwrap();
         let b = find(&checkpoint("/b", Pick::Nth(1)), &history).unwrap();
-        assert_eq!(order_violation(&[(1, a.clone()), (2, b.clone())]), Some((1, 2)));
+        assert_eq!(
+            order_violation(&[(1, a.clone()), (2, b.clone())]),
+            Some((1, 2))
+        );
         assert_eq!(order_violation(&[(1, b), (2, a)]), None);
     }
 
     #[test]
     fn subset_needs_equal_arrays_and_nested_keys() {
-        assert!(contains(&json!({"a": {"b": 1, "c": 2}}), &json!({"a": {"b": 1}})));
+        assert!(contains(
+            &json!({"a": {"b": 1, "c": 2}}),
+            &json!({"a": {"b": 1}})
+        ));
         assert!(!contains(&json!({"a": [1, 2]}), &json!({"a": [1]})));
         assert!(!contains(&json!({"a": 1}), &json!({"b": 1})));
     }

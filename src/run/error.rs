@@ -22,7 +22,10 @@ fn worker_log_section(log: &str) -> String {
     if log.trim().is_empty() {
         String::new()
     } else {
-        format!("\n--- worker output ---\n{}\n--- end of worker output ---", log.trim_end())
+        format!(
+            "\n--- worker output ---\n{}\n--- end of worker output ---",
+            log.trim_end()
+        )
     }
 }
 

@@ -29,7 +29,10 @@ pub struct Recorder {
 
 impl Recorder {
     /// Starts watching every key from `start_revision` (inclusive).
-    pub async fn start(mut client: Client, start_revision: i64) -> Result<Self, etcd_client::Error> {
+    pub async fn start(
+        mut client: Client,
+        start_revision: i64,
+    ) -> Result<Self, etcd_client::Error> {
         let options = WatchOptions::new()
             .with_all_keys()
             .with_start_revision(start_revision);

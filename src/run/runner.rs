@@ -63,7 +63,11 @@ pub async fn run_scenario(
         .status()
         .await
         .map_err(|source| etcd_failure("status", source))
-        .and_then(|s| s.header().map(|h| h.revision()).ok_or_else(|| no_header("status")))
+        .and_then(|s| {
+            s.header()
+                .map(|h| h.revision())
+                .ok_or_else(|| no_header("status"))
+        })
         .map_err(|e| fail(e.into(), String::new()))?;
     let recorder = Recorder::start(client.clone(), revision + 1)
         .await
@@ -81,7 +85,8 @@ pub async fn run_scenario(
     drop(fakes);
     match result {
         Ok(history) => Ok(Outcome {
-            checkpoints: capture(scenario, &history).map_err(|kind| fail(kind, worker_log.clone()))?,
+            checkpoints: capture(scenario, &history)
+                .map_err(|kind| fail(kind, worker_log.clone()))?,
             worker_log,
             history,
             elapsed: started.elapsed(),
@@ -152,7 +157,10 @@ async fn caught_up(
         .status()
         .await
         .map_err(|source| etcd_failure("status", source))?;
-    let revision = status.header().map(|h| h.revision()).ok_or_else(|| no_header("status"))?;
+    let revision = status
+        .header()
+        .map(|h| h.revision())
+        .ok_or_else(|| no_header("status"))?;
     let mut changed = recorder.subscribe();
     loop {
         changed.borrow_and_update();
@@ -161,7 +169,10 @@ async fn caught_up(
         if seen >= revision || recorder.failure().is_some() {
             return Ok(history);
         }
-        if tokio::time::timeout(Duration::from_secs(5), changed.changed()).await.is_err() {
+        if tokio::time::timeout(Duration::from_secs(5), changed.changed())
+            .await
+            .is_err()
+        {
             return Ok(history);
         }
     }

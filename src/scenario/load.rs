@@ -61,10 +61,23 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<ScenarioFile, LoadError> 
         LoadError::Invalid {
             path: path.to_owned(),
             position,
-            key: if key.is_empty() { ".".into() } else { key },
+            key: if key.is_empty() {
+                ".".into()
+            } else {
+                without_spans(&key)
+            },
             message: first_line(&e.to_string()),
         }
     })
+}
+
+/// Items of these lists are `Spanned`, whose own `value` field shows up in key paths.
+fn without_spans(key: &str) -> String {
+    static SPANNED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(steps|documents|checkpoints|redactions)(\[\d+\])\.value")
+            .expect("valid regex")
+    });
+    SPANNED.replace_all(key, "$1$2").into_owned()
 }
 
 /// serde-saphyr appends "at line X, column Y"; we print the position ourselves.

@@ -3,6 +3,7 @@
 mod error;
 mod load;
 mod model;
+mod tagged;
 mod types;
 mod validate;
 
@@ -19,3 +20,6 @@ pub fn json_schema() -> String {
     let schema = schemars::schema_for!(ScenarioFile);
     serde_json::to_string_pretty(&schema).expect("a schema serializes")
 }
+
+#[cfg(test)]
+mod tests;

@@ -11,6 +11,8 @@ use serde::Deserialize;
 use serde_json::Value;
 use serde_saphyr::Spanned;
 
+use super::tagged::tagged;
+
 /// One scenario file.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -46,27 +48,42 @@ pub struct ScenarioFile {
     pub redactions: Vec<Spanned<RedactionFile>>,
 }
 
-/// Which worker runs during the scenario.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+/// Which worker runs during the scenario. `kind` comes first.
+#[derive(Debug, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum WorkerFile {
     /// heatbed's own reference worker, in process.
-    Reference {
-        /// Job slots (recorded: 8).
-        #[serde(default)]
-        slots: Option<usize>,
-    },
+    Reference(ReferenceWorker),
     /// Any command, run with `sh -c` and the env contract (see README).
-    Command {
-        /// The shell command line.
-        command: String,
-        /// Extra environment variables for the command.
-        #[serde(default)]
-        env: BTreeMap<String, String>,
-    },
+    Command(CommandWorker),
     /// No worker: the scenario drives etcd itself.
-    None {},
+    None(NoWorker),
 }
+
+/// `kind: reference`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceWorker {
+    /// Job slots (recorded: 8).
+    #[serde(default)]
+    pub slots: Option<usize>,
+}
+
+/// `kind: command`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommandWorker {
+    /// The shell command line, run in the scenario's folder.
+    pub command: String,
+    /// Extra environment variables for the command.
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+}
+
+/// `kind: none`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoWorker {}
 
 /// Fake Heat settings (reserved; the simulator grows in later releases).
 #[derive(Debug, Default, Deserialize, JsonSchema)]
@@ -86,54 +103,74 @@ pub struct CollectorFile {
     pub public_url: Option<String>,
 }
 
-/// One step; `action` says which.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+/// One step; `action` says which, and comes first.
+#[derive(Debug, JsonSchema)]
+#[serde(tag = "action", rename_all = "snake_case")]
 pub enum StepFile {
     /// Write a Gohan resource under `/config` the way Gohan does.
-    Gohan {
-        /// create, update or delete.
-        op: GohanOp,
-        /// API path, e.g. `/v2.0/ports/<id>`.
-        path: String,
-        /// The resource body (required for create and update; delete keeps the last body).
-        #[serde(default)]
-        body: Option<Value>,
-    },
+    Gohan(GohanStep),
     /// Write a raw key.
-    Put {
-        /// The etcd key.
-        key: String,
-        /// The value, stored as compact JSON (a YAML string is stored as it is).
-        #[serde(default)]
-        value: Option<Value>,
-        /// Or: a file whose bytes are stored, relative to the scenario file.
-        #[serde(default)]
-        file: Option<String>,
-    },
+    Put(PutStep),
     /// Delete a raw key, or every key under a prefix.
-    Delete {
-        /// The etcd key.
-        key: String,
-        /// Delete every key starting with `key`.
-        #[serde(default)]
-        prefix: bool,
-    },
+    Delete(DeleteStep),
     /// Wait until a key reaches a condition.
-    Wait {
-        /// The etcd key.
-        key: String,
-        /// exists (default), matches or deleted.
-        #[serde(default)]
-        until: Until,
-        /// For `matches`: a JSON subset the value must contain.
-        #[serde(default)]
-        value: Option<Value>,
-        /// How long to wait (default 5s).
-        #[serde(default, with = "humantime_serde")]
-        #[schemars(with = "Option<String>")]
-        timeout: Option<Duration>,
-    },
+    Wait(WaitStep),
+}
+
+/// `action: gohan`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GohanStep {
+    /// create, update or delete.
+    pub op: GohanOp,
+    /// API path, e.g. `/v2.0/ports/<id>`.
+    pub path: String,
+    /// The resource body (required for create and update; delete keeps the last body).
+    #[serde(default)]
+    pub body: Option<Value>,
+}
+
+/// `action: put`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PutStep {
+    /// The etcd key.
+    pub key: String,
+    /// The value, stored as compact JSON (a YAML string is stored as it is).
+    #[serde(default)]
+    pub value: Option<Value>,
+    /// Or: a file whose bytes are stored, relative to the scenario file.
+    #[serde(default)]
+    pub file: Option<String>,
+}
+
+/// `action: delete`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteStep {
+    /// The etcd key.
+    pub key: String,
+    /// Delete every key starting with `key`.
+    #[serde(default)]
+    pub prefix: bool,
+}
+
+/// `action: wait`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WaitStep {
+    /// The etcd key.
+    pub key: String,
+    /// exists (default), matches or deleted.
+    #[serde(default)]
+    pub until: Until,
+    /// For `matches`: a JSON subset the value must contain.
+    #[serde(default)]
+    pub value: Option<Value>,
+    /// How long to wait (default 5s).
+    #[serde(default, with = "humantime_serde")]
+    #[schemars(with = "Option<String>")]
+    pub timeout: Option<Duration>,
 }
 
 /// What a Gohan step does to the resource.
@@ -195,17 +232,45 @@ pub struct CheckpointFile {
     pub matching: Option<Value>,
 }
 
-/// A rule applied to rendered checkpoints before they are compared.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+/// A rule applied to rendered checkpoints before they are compared. `kind` comes first.
+#[derive(Debug, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RedactionFile {
     /// The 5-character random suffix of job ids (`...:<version>:abcde`).
-    JobSuffix {},
-    /// Any regular expression, replaced by `replacement` (`$1` refers to groups).
-    Regex {
-        /// The regular expression.
-        pattern: String,
-        /// What replaces a match, e.g. `[target-id]`.
-        replacement: String,
-    },
+    JobSuffix(JobSuffixRedaction),
+    /// Any regular expression.
+    Regex(RegexRedaction),
 }
+
+/// `kind: job_suffix`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JobSuffixRedaction {}
+
+/// `kind: regex`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegexRedaction {
+    /// The regular expression.
+    pub pattern: String,
+    /// What replaces a match, e.g. `[target-id]` (`$1` refers to groups).
+    pub replacement: String,
+}
+
+tagged! { WorkerFile, "kind", {
+    "reference" => Reference,
+    "command" => Command,
+    "none" => None,
+} }
+
+tagged! { StepFile, "action", {
+    "gohan" => Gohan,
+    "put" => Put,
+    "delete" => Delete,
+    "wait" => Wait,
+} }
+
+tagged! { RedactionFile, "kind", {
+    "job_suffix" => JobSuffix,
+    "regex" => Regex,
+} }

@@ -50,6 +50,9 @@ pub enum WorkerSpec {
         command: String,
         /// Extra environment.
         env: BTreeMap<String, String>,
+        /// Working directory: the scenario's folder for a scenario's own worker, the current
+        /// directory for `--worker`.
+        dir: Option<PathBuf>,
     },
     /// None at all.
     None,

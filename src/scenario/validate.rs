@@ -9,7 +9,8 @@ use serde_saphyr::Spanned;
 
 use super::error::{LoadError, Position};
 use super::model::{
-    CheckpointFile, DocumentFile, RedactionFile, ScenarioFile, StepFile, Until, WorkerFile,
+    CheckpointFile, CommandWorker, DeleteStep, DocumentFile, GohanStep, PutStep, RedactionFile,
+    ReferenceWorker, RegexRedaction, ScenarioFile, StepFile, Until, WaitStep, WorkerFile,
 };
 use super::types::{
     Checkpoint, CollectorSpec, Condition, Document, HeatSpec, KeySelector, Pick, Redaction,
@@ -29,8 +30,8 @@ pub(crate) const RECORDED_SLOTS: usize = 8;
 
 /// Validates a parsed file.
 pub(crate) fn validate(path: &Path, file: ScenarioFile) -> Result<Scenario, LoadError> {
-    let fail = |at: Option<&serde_saphyr::Location>, key: String, message: String| {
-        LoadError::Invalid {
+    let fail =
+        |at: Option<&serde_saphyr::Location>, key: String, message: String| LoadError::Invalid {
             path: path.to_owned(),
             position: at.map(|l| Position {
                 line: l.line(),
@@ -38,8 +39,7 @@ pub(crate) fn validate(path: &Path, file: ScenarioFile) -> Result<Scenario, Load
             }),
             key,
             message,
-        }
-    };
+        };
     if file.name.trim().is_empty() {
         return Err(fail(None, "name".into(), "must not be empty".into()));
     }
@@ -47,22 +47,35 @@ pub(crate) fn validate(path: &Path, file: ScenarioFile) -> Result<Scenario, Load
         None => WorkerSpec::Reference {
             slots: RECORDED_SLOTS,
         },
-        Some(WorkerFile::Reference { slots: Some(0) }) => {
-            return Err(fail(None, "worker.slots".into(), "must be at least 1".into()));
+        Some(WorkerFile::Reference(ReferenceWorker { slots: Some(0) })) => {
+            return Err(fail(
+                None,
+                "worker.slots".into(),
+                "must be at least 1".into(),
+            ));
         }
-        Some(WorkerFile::Reference { slots }) => WorkerSpec::Reference {
+        Some(WorkerFile::Reference(ReferenceWorker { slots })) => WorkerSpec::Reference {
             slots: slots.unwrap_or(RECORDED_SLOTS),
         },
-        Some(WorkerFile::Command { command, .. }) if command.trim().is_empty() => {
-            return Err(fail(None, "worker.command".into(), "must not be empty".into()));
+        Some(WorkerFile::Command(c)) if c.command.trim().is_empty() => {
+            return Err(fail(
+                None,
+                "worker.command".into(),
+                "must not be empty".into(),
+            ));
         }
-        Some(WorkerFile::Command { command, env }) => WorkerSpec::Command { command, env },
-        Some(WorkerFile::None {}) => WorkerSpec::None,
+        Some(WorkerFile::Command(CommandWorker { command, env })) => WorkerSpec::Command {
+            command,
+            env,
+            dir: Some(base_dir(path)),
+        },
+        Some(WorkerFile::None(_)) => WorkerSpec::None,
     };
     let heat = file.heat.unwrap_or_default();
     let collector = file.collector.unwrap_or_default();
 
-    let base = path.parent().unwrap_or(Path::new("."));
+    let base = base_dir(path);
+    let base = base.as_path();
     let steps = file
         .steps
         .into_iter()
@@ -98,7 +111,11 @@ pub(crate) fn validate(path: &Path, file: ScenarioFile) -> Result<Scenario, Load
         .enumerate()
         .map(|(i, r)| {
             redaction(r.value).map_err(|message| {
-                fail(Some(&r.defined), format!("redactions[{i}].pattern"), message)
+                fail(
+                    Some(&r.defined),
+                    format!("redactions[{i}].pattern"),
+                    message,
+                )
             })
         })
         .collect::<Result<_, _>>()?;
@@ -127,18 +144,29 @@ pub(crate) fn validate(path: &Path, file: ScenarioFile) -> Result<Scenario, Load
     })
 }
 
+/// The folder relative paths in a scenario start from.
+fn base_dir(path: &Path) -> std::path::PathBuf {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => ".".into(),
+    }
+}
+
 /// A field-relative error: (`.field` suffix of the key path, message).
 type FieldError = (String, String);
 
 fn step_kind(base: &Path, step: StepFile) -> Result<StepKind, FieldError> {
     Ok(match step {
-        StepFile::Gohan { op, path, body } => {
+        StepFile::Gohan(GohanStep { op, path, body }) => {
             check_gohan_path(&path).map_err(|m| (".path".to_string(), m))?;
             match &body {
                 Some(Value::Object(_)) => {}
                 Some(_) => return Err((".body".into(), "must be a mapping".into())),
                 None if op != super::model::GohanOp::Delete => {
-                    return Err((".body".into(), format!("is required for {op:?}").to_lowercase()));
+                    return Err((
+                        ".body".into(),
+                        format!("is required for {op:?}").to_lowercase(),
+                    ));
                 }
                 None => {}
             }
@@ -148,7 +176,7 @@ fn step_kind(base: &Path, step: StepFile) -> Result<StepKind, FieldError> {
                 body,
             }
         }
-        StepFile::Put { key, value, file } => {
+        StepFile::Put(PutStep { key, value, file }) => {
             check_key(&key)?;
             let value = match (value, file) {
                 (Some(Value::String(s)), None) => s.into_bytes(),
@@ -158,20 +186,25 @@ fn step_kind(base: &Path, step: StepFile) -> Result<StepKind, FieldError> {
                     std::fs::read(&full)
                         .map_err(|e| (".file".to_string(), format!("{}: {e}", full.display())))?
                 }
-                _ => return Err((String::new(), "give exactly one of `value` and `file`".into())),
+                _ => {
+                    return Err((
+                        String::new(),
+                        "give exactly one of `value` and `file`".into(),
+                    ));
+                }
             };
             StepKind::Put { key, value }
         }
-        StepFile::Delete { key, prefix } => {
+        StepFile::Delete(DeleteStep { key, prefix }) => {
             check_key(&key)?;
             StepKind::Delete { key, prefix }
         }
-        StepFile::Wait {
+        StepFile::Wait(WaitStep {
             key,
             until,
             value,
             timeout,
-        } => {
+        }) => {
             check_key(&key)?;
             let condition = match (until, value) {
                 (Until::Matches, Some(v)) => Condition::Matches(v),
@@ -179,7 +212,10 @@ fn step_kind(base: &Path, step: StepFile) -> Result<StepKind, FieldError> {
                     return Err((".value".into(), "`until: matches` needs a `value`".into()));
                 }
                 (_, Some(_)) => {
-                    return Err((".value".into(), "only `until: matches` takes a `value`".into()));
+                    return Err((
+                        ".value".into(),
+                        "only `until: matches` takes a `value`".into(),
+                    ));
                 }
                 (Until::Exists, None) => Condition::Exists,
                 (Until::Deleted, None) => Condition::Deleted,
@@ -225,16 +261,18 @@ fn document(doc: DocumentFile) -> Result<Document, FieldError> {
         ));
     }
     if doc.checkpoints.is_empty() {
-        return Err((".checkpoints".into(), "needs at least one checkpoint".into()));
+        return Err((
+            ".checkpoints".into(),
+            "needs at least one checkpoint".into(),
+        ));
     }
     let checkpoints = doc
         .checkpoints
         .into_iter()
         .enumerate()
         .map(|(i, c)| {
-            checkpoint(i + 1, c).map_err(|(field, message)| {
-                (format!(".checkpoints[{i}]{field}"), message)
-            })
+            checkpoint(i + 1, c)
+                .map_err(|(field, message)| (format!(".checkpoints[{i}]{field}"), message))
         })
         .collect::<Result<_, _>>()?;
     Ok(Document {
@@ -259,12 +297,20 @@ fn checkpoint(number: usize, c: Spanned<CheckpointFile>) -> Result<Checkpoint, F
                 glob,
             }
         }
-        _ => return Err((String::new(), "give exactly one of `key` and `pattern`".into())),
+        _ => {
+            return Err((
+                String::new(),
+                "give exactly one of `key` and `pattern`".into(),
+            ));
+        }
     };
     let pick = match (c.nth, c.matching) {
         (Some(0), _) => return Err((".nth".into(), "counts from 1".into())),
         (Some(_), Some(_)) => {
-            return Err((String::new(), "give at most one of `nth` and `matching`".into()));
+            return Err((
+                String::new(),
+                "give at most one of `nth` and `matching`".into(),
+            ));
         }
         (Some(n), None) => Pick::Nth(n),
         (None, Some(v)) => Pick::Matching(v),
@@ -289,15 +335,15 @@ fn glob_regex(glob: &str) -> Regex {
 
 fn redaction(r: RedactionFile) -> Result<Redaction, String> {
     Ok(match r {
-        RedactionFile::JobSuffix {} => Redaction {
+        RedactionFile::JobSuffix(_) => Redaction {
             regex: Regex::new(r"((?:create|modify|logical_delete|delete):[a-z_]+:[a-z_]+:[0-9a-f-]+:[0-9]+:)[a-z0-9]{5}\b")
                 .expect("valid regex"),
             replacement: "${1}[suffix]".into(),
         },
-        RedactionFile::Regex {
+        RedactionFile::Regex(RegexRedaction {
             pattern,
             replacement,
-        } => Redaction {
+        }) => Redaction {
             regex: Regex::new(&pattern).map_err(|e| e.to_string())?,
             replacement,
         },

@@ -36,13 +36,19 @@ mod tests {
 
     #[test]
     fn decodes_a_config_body_string() {
-        let raw = br#"{"body":"{\"id\":\"x\",\"name\":\"n\"}","marked_for_deletion":false,"version":1}"#;
+        let raw =
+            br#"{"body":"{\"id\":\"x\",\"name\":\"n\"}","marked_for_deletion":false,"version":1}"#;
         let shown = render_write("/config/v2.0/ports/x", raw);
-        assert!(shown.starts_with("/config/v2.0/ports/x\n{\n    \"body\": {\n        \"id\": \"x\""));
+        assert!(
+            shown.starts_with("/config/v2.0/ports/x\n{\n    \"body\": {\n        \"id\": \"x\"")
+        );
     }
 
     #[test]
     fn shows_non_json_values_as_they_are() {
-        assert_eq!(render_write("/jobs/ready/j", b"heat_worker"), "/jobs/ready/j\nheat_worker");
+        assert_eq!(
+            render_write("/jobs/ready/j", b"heat_worker"),
+            "/jobs/ready/j\nheat_worker"
+        );
     }
 }

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use insta::Snapshot;
-use insta::internals::{SnapshotContents, TextSnapshotContents};
 use insta::TextSnapshotKind;
+use insta::internals::{SnapshotContents, TextSnapshotContents};
 
 use crate::run::Captured;
 use crate::scenario::Scenario;
@@ -62,7 +62,7 @@ impl Store {
         if old.matches_latest(&new) {
             return Ok(Verdict::Match);
         }
-        let (old, new) = (old.to_string(), new.to_string());
+        let (old, new) = (format!("{old}\n"), format!("{new}\n"));
         let diff = similar::TextDiff::from_lines(&old, &new)
             .unified_diff()
             .context_radius(3)
@@ -92,20 +92,29 @@ impl Store {
         Ok(path)
     }
 
-    /// Every `.snap` file in the folder, for finding ones no checkpoint refers to.
-    pub fn existing(&self) -> Vec<PathBuf> {
+    /// The `.snap` files in the folder that none of `captured` refers to.
+    pub fn orphans(&self, captured: &[Captured]) -> Vec<PathBuf> {
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return Vec::new();
         };
+        let wanted: Vec<String> = captured
+            .iter()
+            .map(|c| format!("{}.snap", Self::name(c)))
+            .collect();
         let mut files: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|e| e == "snap"))
+            .filter(|p| {
+                !p.file_name()
+                    .is_some_and(|n| wanted.iter().any(|w| n == w.as_str()))
+            })
             .collect();
         files.sort();
         files
     }
 
     fn path(&self, captured: &Captured, extension: &str) -> PathBuf {
-        self.dir.join(format!("{}.{extension}", Self::name(captured)))
+        self.dir
+            .join(format!("{}.{extension}", Self::name(captured)))
     }
 }

@@ -3,6 +3,7 @@
 //! stdout and stderr are captured together; the group gets SIGTERM at the end, then SIGKILL.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -34,12 +35,26 @@ impl External {
         command: &str,
         env: &WorkerEnv,
         extra: &BTreeMap<String, String>,
+        dir: Option<&Path>,
     ) -> Result<Self, String> {
         let mut cmd = Command::new("sh");
         cmd.arg("-c").arg(command);
+        if let Some(dir) = dir {
+            cmd.current_dir(dir);
+        }
         for (name, _) in std::env::vars_os() {
             let name = name.to_string_lossy();
-            let inherited = ["ETCD", "OS_", "HEATBED_", "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "no_proxy", "NO_PROXY"];
+            let inherited = [
+                "ETCD",
+                "OS_",
+                "HEATBED_",
+                "http_proxy",
+                "https_proxy",
+                "HTTP_PROXY",
+                "HTTPS_PROXY",
+                "no_proxy",
+                "NO_PROXY",
+            ];
             if inherited.iter().any(|p| name.starts_with(p)) {
                 cmd.env_remove(name.as_ref());
             }
@@ -90,7 +105,10 @@ impl External {
         // The whole group: a shell's background children go too, even after it exited.
         let signal = |s| self.group.map(|group| killpg(group, s));
         let _ = signal(Signal::SIGTERM);
-        if tokio::time::timeout(GRACE, self.child.wait()).await.is_err() {
+        if tokio::time::timeout(GRACE, self.child.wait())
+            .await
+            .is_err()
+        {
             let _ = signal(Signal::SIGKILL);
             let _ = self.child.wait().await;
         }
@@ -102,14 +120,19 @@ impl External {
     }
 }
 
-fn capture(mut pipe: impl AsyncRead + Unpin + Send + 'static, sink: Arc<Mutex<Vec<u8>>>) -> JoinHandle<()> {
+fn capture(
+    mut pipe: impl AsyncRead + Unpin + Send + 'static,
+    sink: Arc<Mutex<Vec<u8>>>,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut buf = [0u8; 8192];
         while let Ok(n) = pipe.read(&mut buf).await {
             if n == 0 {
                 break;
             }
-            sink.lock().expect("output lock").extend_from_slice(&buf[..n]);
+            sink.lock()
+                .expect("output lock")
+                .extend_from_slice(&buf[..n]);
         }
     })
 }

@@ -28,9 +28,11 @@ impl Worker {
             WorkerSpec::Reference { slots } => {
                 Worker::Reference(reference::Reference::start(env, *slots))
             }
-            WorkerSpec::Command { command, env: extra } => {
-                Worker::External(External::start(command, env, extra)?)
-            }
+            WorkerSpec::Command {
+                command,
+                env: extra,
+                dir,
+            } => Worker::External(External::start(command, env, extra, dir.as_deref())?),
             WorkerSpec::None => Worker::None,
         })
     }

@@ -27,17 +27,30 @@ pub(super) async fn apply(
         (GohanOp::Create, Some(_)) => return Err(StepError::Exists { key: key.into() }),
         (GohanOp::Create, None) => {
             let body = body.expect("validated: create has a body");
-            (encode(body, false, 1), Compare::create_revision(key, CompareOp::Equal, 0))
+            (
+                encode(body, false, 1),
+                Compare::create_revision(key, CompareOp::Equal, 0),
+            )
         }
         (GohanOp::Update | GohanOp::Delete, None) => {
-            let op = if op == GohanOp::Update { "update" } else { "delete" };
-            return Err(StepError::Absent { op, key: key.into() });
+            let op = if op == GohanOp::Update {
+                "update"
+            } else {
+                "delete"
+            };
+            return Err(StepError::Absent {
+                op,
+                key: key.into(),
+            });
         }
         (op, Some(kv)) => {
             let (old_body, version) = stored(key, kv.value())?;
             let body = body.unwrap_or(&old_body);
             let value = encode(body, op == GohanOp::Delete, version + 1);
-            (value, Compare::mod_revision(key, CompareOp::Equal, kv.mod_revision()))
+            (
+                value,
+                Compare::mod_revision(key, CompareOp::Equal, kv.mod_revision()),
+            )
         }
     };
     let txn = Txn::new()
@@ -77,7 +90,9 @@ fn stored(key: &str, raw: &[u8]) -> Result<(Value, u64), StepError> {
         .and_then(Value::as_u64)
         .ok_or_else(|| foreign("no integer `version`"))?;
     let body = match value.get("body") {
-        Some(Value::String(s)) => serde_json::from_str(s).map_err(|_| foreign("`body` is not JSON"))?,
+        Some(Value::String(s)) => {
+            serde_json::from_str(s).map_err(|_| foreign("`body` is not JSON"))?
+        }
         Some(body @ Value::Object(_)) => body.clone(),
         _ => return Err(foreign("no `body`")),
     };
@@ -100,6 +115,9 @@ mod tests {
     #[test]
     fn reads_back_body_and_version() {
         let raw = encode(&json!({"id": "x"}), true, 4);
-        assert_eq!(stored("/k", raw.as_bytes()).unwrap(), (json!({"id": "x"}), 4));
+        assert_eq!(
+            stored("/k", raw.as_bytes()).unwrap(),
+            (json!({"id": "x"}), 4)
+        );
     }
 }

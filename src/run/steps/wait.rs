@@ -48,8 +48,9 @@ pub(super) async fn apply(
 fn holds(condition: &Condition, current: Option<&[u8]>) -> bool {
     match (condition, current) {
         (Condition::Exists, Some(_)) | (Condition::Deleted, None) => true,
-        (Condition::Matches(subset), Some(raw)) => serde_json::from_slice::<Value>(raw)
-            .is_ok_and(|v| contains(&v, subset)),
+        (Condition::Matches(subset), Some(raw)) => {
+            serde_json::from_slice::<Value>(raw).is_ok_and(|v| contains(&v, subset))
+        }
         _ => false,
     }
 }
@@ -93,7 +94,16 @@ async fn nearest_prefix(client: &mut Client, key: &str) -> (String, String) {
             .with_prefix()
             .with_limit(SHOWN_KEYS as i64 + 1);
         let scan = if prefix.is_empty() {
-            client.get(vec![0u8], Some(GetOptions::new().with_from_key().with_limit(SHOWN_KEYS as i64 + 1))).await
+            client
+                .get(
+                    vec![0u8],
+                    Some(
+                        GetOptions::new()
+                            .with_from_key()
+                            .with_limit(SHOWN_KEYS as i64 + 1),
+                    ),
+                )
+                .await
         } else {
             client.get(prefix.as_str(), Some(options)).await
         };
@@ -105,7 +115,13 @@ async fn nearest_prefix(client: &mut Client, key: &str) -> (String, String) {
             let mut lines: Vec<String> = kvs
                 .iter()
                 .take(SHOWN_KEYS)
-                .map(|kv| format!("  {} = {}", String::from_utf8_lossy(kv.key()), shorten(kv.value())))
+                .map(|kv| {
+                    format!(
+                        "  {} = {}",
+                        String::from_utf8_lossy(kv.key()),
+                        shorten(kv.value())
+                    )
+                })
                 .collect();
             if kvs.len() > SHOWN_KEYS {
                 lines.push("  ...".into());
@@ -113,7 +129,11 @@ async fn nearest_prefix(client: &mut Client, key: &str) -> (String, String) {
             if lines.is_empty() {
                 lines.push("  (nothing: etcd is empty)".into());
             }
-            let shown = if prefix.is_empty() { "/".to_string() } else { prefix };
+            let shown = if prefix.is_empty() {
+                "/".to_string()
+            } else {
+                prefix
+            };
             return (shown, lines.join("\n"));
         }
     }
@@ -122,7 +142,10 @@ async fn nearest_prefix(client: &mut Client, key: &str) -> (String, String) {
 fn shorten(value: &[u8]) -> String {
     let text = String::from_utf8_lossy(value);
     if text.len() > SHOWN_BYTES {
-        let cut = (0..=SHOWN_BYTES).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+        let cut = (0..=SHOWN_BYTES)
+            .rev()
+            .find(|i| text.is_char_boundary(*i))
+            .unwrap_or(0);
         format!("{}...", &text[..cut])
     } else {
         text.into_owned()

@@ -1,0 +1,150 @@
+//! Loading and validation: every error names the file, line, column and key.
+
+use std::path::Path;
+
+use super::load::parse;
+use super::validate::validate;
+use super::{KeySelector, LoadError, Pick, Scenario, StepKind};
+
+fn load_str(text: &str) -> Result<Scenario, LoadError> {
+    let path = Path::new("scenarios/t.yaml");
+    validate(path, parse(path, text)?)
+}
+
+fn error(text: &str) -> String {
+    load_str(text).expect_err("should be rejected").to_string()
+}
+
+const HEAD: &str = "name: t\nworker: {kind: none}\n";
+
+#[test]
+fn loads_a_scenario_with_every_step_kind() {
+    let text = format!(
+        "{HEAD}steps:\n\
+         - {{action: put, key: /a, value: {{x: 1}}}}\n\
+         - {{action: put, key: /b, value: plain}}\n\
+         - {{action: delete, key: /a, prefix: true}}\n\
+         - {{action: gohan, op: create, path: /v2.0/ports/p, body: {{id: p}}}}\n\
+         - {{action: wait, key: /a, until: matches, value: {{x: 1}}, timeout: 2s}}\n\
+         documents:\n\
+         - name: d\n  title: T\n  checkpoints:\n  - key: /a\n  - pattern: /jobs/all/*:?????\n    nth: 2\n"
+    );
+    let scenario = load_str(&text).unwrap();
+    assert_eq!(scenario.id, "t");
+    assert_eq!(scenario.steps.len(), 5);
+    assert_eq!(scenario.steps[3].line, 7);
+    match &scenario.steps[0].kind {
+        StepKind::Put { value, .. } => assert_eq!(value, br#"{"x":1}"#),
+        other => panic!("{other:?}"),
+    }
+    match &scenario.steps[1].kind {
+        StepKind::Put { value, .. } => assert_eq!(value, b"plain"),
+        other => panic!("{other:?}"),
+    }
+    match &scenario.steps[3].kind {
+        StepKind::Gohan { key, .. } => assert_eq!(key, "/config/v2.0/ports/p"),
+        other => panic!("{other:?}"),
+    }
+    let second = &scenario.documents[0].checkpoints[1];
+    assert_eq!((second.number, &second.pick), (2, &Pick::Nth(2)));
+    assert!(matches!(second.key, KeySelector::Pattern { .. }));
+    assert!(
+        second
+            .key
+            .matches("/jobs/all/create:heat_worker:port:x:1:ab3cd")
+    );
+    assert!(
+        !second
+            .key
+            .matches("/jobs/all/create:heat_worker:port:x:1:ab3c")
+    );
+}
+
+#[test]
+fn rejects_an_unknown_field_with_line_column_and_key() {
+    let message = error(&format!(
+        "{HEAD}steps:\n  - action: put\n    key: /a\n    valeu: 1\n"
+    ));
+    assert!(
+        message.starts_with("scenarios/t.yaml:6:5: at `steps[0].valeu`"),
+        "{message}"
+    );
+    assert!(message.contains("valeu"), "{message}");
+}
+
+#[test]
+fn rejects_yaml_one_one_booleans() {
+    let message = error(&format!(
+        "{HEAD}steps:\n  - action: delete\n    key: /a\n    prefix: yes\n"
+    ));
+    assert!(
+        message.starts_with("scenarios/t.yaml:6:13: at `steps[0].prefix`"),
+        "{message}"
+    );
+}
+
+#[test]
+fn rejects_an_unknown_step_action() {
+    let message = error(&format!("{HEAD}steps:\n  - action: sleep\n    key: /a\n"));
+    assert!(message.starts_with("scenarios/t.yaml:4:"), "{message}");
+    assert!(message.contains("sleep"), "{message}");
+}
+
+#[test]
+fn rejects_malformed_yaml_with_its_position() {
+    let message = error("name: t\nsteps: [\n");
+    assert!(message.starts_with("scenarios/t.yaml:"), "{message}");
+    assert!(!message.contains("?:?"), "{message}");
+}
+
+#[test]
+fn rejects_invalid_values_naming_the_key() {
+    let cases = [
+        (
+            "steps:\n  - {action: put, key: a, value: 1}\n",
+            "steps[0].key",
+        ),
+        ("steps:\n  - {action: put, key: /a}\n", "steps[0]"),
+        (
+            "steps:\n  - {action: gohan, op: create, path: /ports}\n",
+            "steps[0].path",
+        ),
+        (
+            "steps:\n  - {action: gohan, op: update, path: /v2.0/ports/p}\n",
+            "steps[0].body",
+        ),
+        (
+            "steps:\n  - {action: wait, key: /a, until: matches}\n",
+            "steps[0].value",
+        ),
+        (
+            "steps: []\ndocuments:\n  - {name: d, title: T, checkpoints: [{key: /a, pattern: /b}]}\n",
+            "documents[0].checkpoints[0]",
+        ),
+        (
+            "steps: []\ndocuments:\n  - {name: d, title: T, checkpoints: [{key: /a, nth: 0}]}\n",
+            "documents[0].checkpoints[0].nth",
+        ),
+        (
+            "steps: []\ndocuments:\n  - {name: 'a b', title: T, checkpoints: [{key: /a}]}\n",
+            "documents[0].name",
+        ),
+        (
+            "steps: []\nredactions:\n  - {kind: regex, pattern: '(', replacement: x}\n",
+            "redactions[0].pattern",
+        ),
+    ];
+    for (body, key) in cases {
+        let message = error(&format!("{HEAD}{body}"));
+        assert!(message.contains(&format!("at `{key}`")), "{key}: {message}");
+        assert!(message.starts_with("scenarios/t.yaml:"), "{message}");
+        assert!(!message.contains("?:?"), "{message}");
+    }
+}
+
+#[test]
+fn rejects_two_documents_with_one_name() {
+    let doc = "  - {name: d, title: T, checkpoints: [{key: /a}]}\n";
+    let message = error(&format!("{HEAD}steps: []\ndocuments:\n{doc}{doc}"));
+    assert!(message.contains("at `documents[1].name`"), "{message}");
+}

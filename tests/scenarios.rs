@@ -1,0 +1,58 @@
+//! Every `scenarios/*.yaml` is its own named test: it runs on its own etcd and each of its
+//! checkpoints is an insta snapshot in `snapshots/<scenario>/`. CI never writes snapshots
+//! (`INSTA_UPDATE=no`): a missing or changed one fails with insta's diff.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use heatbed::etcd::Backend;
+use heatbed::run::run_scenario;
+use heatbed::scenario::load;
+use heatbed::snapshot::Store;
+use rstest::rstest;
+
+#[rstest]
+fn scenario(#[files("scenarios/*.yaml")] path: PathBuf) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+    let scenario = load(&relative).unwrap_or_else(|e| panic!("{e}"));
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    let outcome = runtime
+        .block_on(async {
+            let etcd = Backend::Auto.start().await.map_err(|e| e.to_string())?;
+            run_scenario(&scenario, &etcd, None)
+                .await
+                .map_err(|e| e.to_string())
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    let store = Store::new(&root.join("snapshots"), &scenario);
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(store.dir());
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_input_file(&relative);
+    settings.set_omit_expression(true);
+    let mut failed = Vec::new();
+    for checkpoint in &outcome.checkpoints {
+        let name = Store::name(checkpoint);
+        settings.set_description(format!(
+            "{} ({}) {}",
+            checkpoint.title, checkpoint.number, checkpoint.key
+        ));
+        let asserted = catch_unwind(AssertUnwindSafe(|| {
+            settings.bind(|| insta::assert_snapshot!(name.clone(), checkpoint.text));
+        }));
+        if asserted.is_err() {
+            failed.push(name);
+        }
+    }
+    let orphans = store.orphans(&outcome.checkpoints);
+    assert!(
+        failed.is_empty(),
+        "checkpoints differ from their snapshots: {failed:?}"
+    );
+    assert!(
+        orphans.is_empty(),
+        "snapshots no checkpoint refers to: {orphans:?}"
+    );
+}
