@@ -6,7 +6,11 @@ mod heat;
 mod keystone;
 mod unknown;
 
+use std::sync::Arc;
+
 use wiremock::MockServer;
+
+pub use heat::{HeatCall, ResourceEvent, ResourceHook};
 
 use crate::scenario::{CollectorSpec, HeatSpec};
 
@@ -20,16 +24,21 @@ pub const DOMAIN: &str = "Default";
 /// The running fakes of one scenario.
 pub struct Fakes {
     keystone: MockServer,
-    heat: MockServer,
+    heat: heat::HeatFake,
     collector: MockServer,
     project_id: String,
 }
 
 impl Fakes {
     /// Starts every fake with a scenario's settings.
-    pub async fn start(heat_spec: &HeatSpec, _collector_spec: &CollectorSpec) -> Self {
-        let (keystone, heat, collector) =
-            tokio::join!(keystone::start(), heat::start(), collector::start());
+    pub async fn start(heat_spec: &HeatSpec, collector_spec: &CollectorSpec) -> Self {
+        let tokens = keystone::Tokens::default();
+        let (heat, collector) = tokio::join!(
+            heat::HeatFake::start(heat_spec, &collector_spec.public_url, tokens.clone()),
+            collector::start()
+        );
+        let heat_url = format!("{}/v1/{}", heat.server.uri(), heat_spec.project_id);
+        let keystone = keystone::start(&heat_spec.project_id, heat_url, tokens).await;
         Fakes {
             keystone,
             heat,
@@ -45,7 +54,18 @@ impl Fakes {
 
     /// Heat's orchestration endpoint for the project.
     pub fn heat_url(&self) -> String {
-        format!("{}/v1/{}", self.heat.uri(), self.project_id)
+        format!("{}/v1/{}", self.heat.server.uri(), self.project_id)
+    }
+
+    /// Every call the fake Heat received so far, in order.
+    pub fn heat_journal(&self) -> Vec<HeatCall> {
+        self.heat.journal()
+    }
+
+    /// Plugs `hook` into the fake Heat's resources of `resource_type` (e.g. the collector fake's
+    /// `ESI::Monitoring::MonitoringTarget`).
+    pub fn set_resource_hook(&self, resource_type: &str, hook: Arc<dyn ResourceHook>) {
+        self.heat.set_hook(resource_type, hook);
     }
 
     /// The collector agents' REST API.
@@ -63,7 +83,7 @@ impl std::fmt::Debug for Fakes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Fakes")
             .field("keystone", &self.keystone.uri())
-            .field("heat", &self.heat.uri())
+            .field("heat", &self.heat.server.uri())
             .field("collector", &self.collector.uri())
             .finish()
     }

@@ -1,6 +1,7 @@
 //! Scenario files: the serde model, loading, validation and the runtime types.
 
 mod error;
+mod heat;
 mod load;
 mod model;
 mod tagged;
@@ -8,6 +9,7 @@ mod types;
 mod validate;
 
 pub use error::{LoadError, Position};
+pub use heat::{Failure, HttpError, HttpMethod, StackAction, StackRule};
 pub use load::{discover, load};
 pub use model::ScenarioFile;
 pub use types::{

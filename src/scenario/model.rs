@@ -85,14 +85,7 @@ pub struct CommandWorker {
 #[serde(deny_unknown_fields)]
 pub struct NoWorker {}
 
-/// Fake Heat settings (reserved; the simulator grows in later releases).
-#[derive(Debug, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct HeatFile {
-    /// Keystone project id the fake hands out (default: the recorded tenant).
-    #[serde(default)]
-    pub project_id: Option<String>,
-}
+pub use super::heat::HeatFile;
 
 /// Fake collector-agent settings (reserved; the simulator grows in later releases).
 #[derive(Debug, Default, Deserialize, JsonSchema)]

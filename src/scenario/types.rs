@@ -58,20 +58,7 @@ pub enum WorkerSpec {
     None,
 }
 
-/// Fake Heat / Keystone settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HeatSpec {
-    /// The project id Keystone hands out.
-    pub project_id: String,
-}
-
-impl Default for HeatSpec {
-    fn default() -> Self {
-        HeatSpec {
-            project_id: super::validate::RECORDED_PROJECT.into(),
-        }
-    }
-}
+pub use super::heat::HeatSpec;
 
 /// Fake collector settings.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,8 +13,8 @@ use super::model::{
     ReferenceWorker, RegexRedaction, ScenarioFile, StepFile, Until, WaitStep, WorkerFile,
 };
 use super::types::{
-    Checkpoint, CollectorSpec, Condition, Document, HeatSpec, KeySelector, Pick, Redaction,
-    Scenario, Step, StepKind, WorkerSpec,
+    Checkpoint, CollectorSpec, Condition, Document, KeySelector, Pick, Redaction, Scenario, Step,
+    StepKind, WorkerSpec,
 };
 
 /// Default deadline for reaching every checkpoint.
@@ -71,7 +71,8 @@ pub(crate) fn validate(path: &Path, file: ScenarioFile) -> Result<Scenario, Load
         },
         Some(WorkerFile::None(_)) => WorkerSpec::None,
     };
-    let heat = file.heat.unwrap_or_default();
+    let heat =
+        super::heat::validate(file.heat).map_err(|(key, message)| fail(None, key, message))?;
     let collector = file.collector.unwrap_or_default();
 
     let base = base_dir(path);
@@ -130,9 +131,7 @@ pub(crate) fn validate(path: &Path, file: ScenarioFile) -> Result<Scenario, Load
         description: file.description,
         timeout: file.timeout.unwrap_or(DEFAULT_TIMEOUT),
         worker,
-        heat: HeatSpec {
-            project_id: heat.project_id.unwrap_or_else(|| RECORDED_PROJECT.into()),
-        },
+        heat,
         collector: CollectorSpec {
             public_url: collector
                 .public_url

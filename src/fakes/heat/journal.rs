@@ -1,0 +1,136 @@
+//! The request journal: every call Heat received, with secrets redacted and templates shown
+//! parsed, so that a scenario can snapshot what the worker sent.
+
+use serde_json::{Map, Value};
+
+/// One call to the fake Heat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeatCall {
+    /// `GET`, `POST`...
+    pub method: String,
+    /// Path and query, e.g. `/v1/<tenant>/stacks/lb?resolve_outputs=False`.
+    pub path: String,
+    /// The request body (null when empty): a string `template` parsed, hidden parameters and
+    /// secret-looking keys replaced by `"******"`. Bodies that are not JSON are kept as a string.
+    pub body: Value,
+    /// The status the fake answered.
+    pub status: u16,
+}
+
+impl HeatCall {
+    /// `METHOD path`, then the body as pretty JSON when there is one.
+    pub fn render(&self) -> String {
+        let mut out = format!("{} {}\n", self.method, self.path);
+        if !self.body.is_null() {
+            out.push_str(&serde_json::to_string_pretty(&self.body).unwrap_or_default());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Words that mark a key as a secret, anywhere in the body.
+const SECRET_KEYS: [&str; 4] = ["password", "secret", "token", "private_key"];
+
+/// The journal's view of a request body. `hidden` lists the template's hidden parameters.
+pub(super) fn redacted_body(raw: &[u8], hidden: &[String]) -> Value {
+    if raw.is_empty() {
+        return Value::Null;
+    }
+    let Ok(mut body) = serde_json::from_slice::<Value>(raw) else {
+        return Value::String(String::from_utf8_lossy(raw).into_owned());
+    };
+    if let Some(Value::String(text)) = body.get("template")
+        && let Ok(Value::Object(parsed)) = serde_saphyr::from_str::<Value>(text)
+        && let Some(slot) = body.get_mut("template")
+    {
+        *slot = Value::Object(parsed);
+    }
+    if let Some(Value::Object(params)) = body.get_mut("parameters") {
+        hide(params, hidden);
+    }
+    if let Some(Value::Object(params)) = body
+        .get_mut("environment")
+        .and_then(|e| e.get_mut("parameters"))
+    {
+        hide(params, hidden);
+    }
+    redact_secrets(&mut body);
+    body
+}
+
+/// The names of a template's hidden parameters, when the body's template can be read.
+pub(super) fn hidden_parameters(template: Option<&super::template::Template>) -> Vec<String> {
+    template.map_or_else(Vec::new, |t| {
+        t.parameters
+            .iter()
+            .filter(|p| p.hidden)
+            .map(|p| p.name.clone())
+            .collect()
+    })
+}
+
+fn hide(params: &mut Map<String, Value>, hidden: &[String]) {
+    for (key, value) in params.iter_mut() {
+        if hidden.contains(key) {
+            *value = Value::String("******".into());
+        }
+    }
+}
+
+fn redact_secrets(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map.iter_mut() {
+                let lower = key.to_lowercase();
+                if SECRET_KEYS.iter().any(|s| lower.contains(s)) && !item.is_object() {
+                    *item = Value::String("******".into());
+                } else {
+                    redact_secrets(item);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_secrets),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn templates_are_parsed_and_secrets_hidden() {
+        let raw = json!({
+            "stack_name": "s",
+            "template": "heat_template_version: 2013-05-23\nresources: {}\n",
+            "parameters": {"admin_pass": "x", "plain": "y", "db_password": "z"},
+        });
+        let body = redacted_body(raw.to_string().as_bytes(), &["admin_pass".into()]);
+        assert_eq!(
+            body["template"],
+            json!({"heat_template_version": "2013-05-23", "resources": {}})
+        );
+        assert_eq!(
+            body["parameters"],
+            json!({"admin_pass": "******", "plain": "y", "db_password": "******"})
+        );
+    }
+
+    #[test]
+    fn render_prints_method_path_then_json() {
+        let call = HeatCall {
+            method: "DELETE".into(),
+            path: "/v1/p/stacks/s/i".into(),
+            body: Value::Null,
+            status: 204,
+        };
+        assert_eq!(call.render(), "DELETE /v1/p/stacks/s/i\n");
+        let call = HeatCall {
+            body: json!({"a": 1}),
+            ..call
+        };
+        assert_eq!(call.render(), "DELETE /v1/p/stacks/s/i\n{\n  \"a\": 1\n}\n");
+    }
+}

@@ -1,0 +1,246 @@
+//! The one responder of the fake Heat: checks the token, routes on method and path segments,
+//! applies the scenario's injected errors and latency, and writes the journal.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use percent_encoding::percent_decode_str;
+use serde_json::{Value, json};
+use wiremock::http::HeaderValue;
+use wiremock::{Request, Respond, ResponseTemplate};
+
+use super::errors::HeatError;
+use super::journal::{self, HeatCall};
+use super::reads::{self, LOOKUP_PATHS};
+use super::state::{HeatState, Reply};
+use super::template::Template;
+use super::writes;
+use crate::fakes::keystone::Tokens;
+
+/// Answers every request to the fake Heat.
+pub(super) struct HeatResponder {
+    pub(super) state: Arc<Mutex<HeatState>>,
+    pub(super) tokens: Tokens,
+}
+
+impl Respond for HeatResponder {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let method = request.method.as_str().to_string();
+        let segments: Vec<String> = request
+            .url
+            .path()
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| percent_decode_str(s).decode_utf8_lossy().into_owned())
+            .collect();
+        let raw_query = request.url.query();
+        let query: Vec<(String, String)> = request
+            .url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let body = if request.body.is_empty() {
+            Ok(Value::Null)
+        } else {
+            serde_json::from_slice::<Value>(&request.body).map_err(|e| {
+                HeatError::bad_request(
+                    "HTTPBadRequest",
+                    format!("The request body is not valid JSON: {e}"),
+                )
+            })
+        };
+        let call = Call {
+            method: &method,
+            segments: &segments,
+            query: &query,
+            raw_query,
+            body: &body,
+        };
+        let stack_name = call.stack_name(&state);
+        let result = authorize(&self.tokens, request, &segments, &state.spec.project_id)
+            .and_then(|()| match &stack_name {
+                Some(name) => state.injected(name, &method).map_or(Ok(()), Err),
+                None => Ok(()),
+            })
+            .and_then(|()| route(&mut state, &call));
+
+        let hidden = journal::hidden_parameters(
+            body.as_ref()
+                .ok()
+                .and_then(|b| b.get("template"))
+                .and_then(|t| Template::parse(t).ok())
+                .as_ref(),
+        );
+        let path = match raw_query {
+            Some(q) => format!("{}?{q}", request.url.path()),
+            None => request.url.path().to_string(),
+        };
+        let response = match result {
+            Ok(reply) => reply_response(reply),
+            Err(error) => (error.status(), error.response()),
+        };
+        state.journal.push(HeatCall {
+            method,
+            path,
+            body: journal::redacted_body(&request.body, &hidden),
+            status: response.0,
+        });
+        let latency = state.spec.latency.unwrap_or_default()
+            + stack_name
+                .and_then(|n| state.rule(&n).and_then(|r| r.latency))
+                .unwrap_or_default();
+        if latency.is_zero() {
+            response.1
+        } else {
+            response.1.set_delay(latency)
+        }
+    }
+}
+
+/// One request, decoded.
+struct Call<'a> {
+    method: &'a str,
+    segments: &'a [String],
+    query: &'a [(String, String)],
+    raw_query: Option<&'a str>,
+    body: &'a Result<Value, HeatError>,
+}
+
+impl Call<'_> {
+    /// The segments after `/v1/{tenant}`, as `&str`.
+    fn rest(&self) -> Vec<&str> {
+        self.segments.iter().skip(2).map(String::as_str).collect()
+    }
+
+    /// The stack a call is about, for the scenario's per-stack rules.
+    fn stack_name(&self, state: &HeatState) -> Option<String> {
+        match self.rest().as_slice() {
+            ["stacks"] if self.method == "POST" => self
+                .body
+                .as_ref()
+                .ok()?
+                .get("stack_name")?
+                .as_str()
+                .map(Into::into),
+            ["stacks", name, ..] => Some(match state.stacks.iter().find(|s| s.id == *name) {
+                Some(stack) => stack.name.clone(),
+                None => (*name).to_string(),
+            }),
+            _ => None,
+        }
+    }
+
+    fn body(&self) -> Result<&Value, HeatError> {
+        self.body.as_ref().map_err(Clone::clone)
+    }
+}
+
+fn route(state: &mut HeatState, call: &Call<'_>) -> Result<Reply, HeatError> {
+    if call.segments.is_empty() {
+        return match call.method {
+            "GET" => Ok(Reply {
+                status: 300,
+                body: Some(json!({"versions": [{"id": "v1.0", "status": "CURRENT",
+                    "links": [{"rel": "self", "href": format!("{}/v1/", state.uri)}]}]})),
+                location: None,
+            }),
+            _ => Err(HeatError::MethodNotAllowed),
+        };
+    }
+    if call.segments.first().map(String::as_str) != Some("v1") || call.segments.len() < 3 {
+        return Err(HeatError::unknown_route());
+    }
+    let method = call.method;
+    let allow = |ok: bool| {
+        if ok {
+            Ok(())
+        } else {
+            Err(HeatError::MethodNotAllowed)
+        }
+    };
+    match call.rest().as_slice() {
+        ["stacks"] | ["stacks", "detail"] => match method {
+            "GET" => reads::list(state, call.query),
+            "POST" => writes::create(state, call.body()?),
+            _ => Err(HeatError::MethodNotAllowed),
+        },
+        ["validate"] => {
+            allow(method == "POST")?;
+            reads::validate(call.body()?)
+        }
+        ["stacks", name] => {
+            allow(["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&method))?;
+            reads::lookup(state, name, None, call.raw_query)
+        }
+        ["stacks", name, path] if LOOKUP_PATHS.contains(path) && state.find(name).is_some() => {
+            allow(method == "GET" || method == "POST")?;
+            reads::lookup(state, name, Some(path), call.raw_query)
+        }
+        ["stacks", name, id] => {
+            let index = state.at(name, id)?;
+            match method {
+                "GET" => reads::show(state, index, call.query),
+                "PUT" => writes::update(state, index, call.body()?, false),
+                "PATCH" => writes::update(state, index, call.body()?, true),
+                "DELETE" => writes::delete(state, index),
+                _ => Err(HeatError::MethodNotAllowed),
+            }
+        }
+        ["stacks", name, id, what, rest @ ..] => {
+            let index = state.at(name, id)?;
+            allow(method == "GET")?;
+            match (*what, rest) {
+                ("outputs", []) => reads::outputs(state, index, None),
+                ("outputs", [key]) => reads::outputs(state, index, Some(key)),
+                ("template" | "environment" | "files", []) => {
+                    Ok(reads::stored(&state.stacks[index], what))
+                }
+                ("resources", []) => Ok(reads::resources(state, index)),
+                ("events", []) => reads::events(state, index, call.query),
+                _ => Err(HeatError::unknown_route()),
+            }
+        }
+        _ => Err(HeatError::unknown_route()),
+    }
+}
+
+/// 401 without a token Keystone issued; 403 when its project is not the URL's tenant.
+fn authorize(
+    tokens: &Tokens,
+    request: &Request,
+    segments: &[String],
+    project: &str,
+) -> Result<(), HeatError> {
+    if segments.is_empty() {
+        return Ok(());
+    }
+    let token = request
+        .headers
+        .get("x-auth-token")
+        .and_then(|v| v.to_str().ok());
+    let Some(token_project) = token.and_then(|t| tokens.project_of(t)) else {
+        return Err(HeatError::Unauthorized);
+    };
+    let tenant = segments.get(1).map_or("", String::as_str);
+    if segments.first().map(String::as_str) == Some("v1")
+        && (tenant != token_project || tenant != project)
+    {
+        return Err(HeatError::Forbidden {
+            message: format!(
+                "You are not authorized to access project {tenant} with a token of project {token_project}."
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn reply_response(reply: Reply) -> (u16, ResponseTemplate) {
+    let mut response = ResponseTemplate::new(reply.status);
+    if let Some(body) = reply.body {
+        response = response.set_body_json(body);
+    }
+    if let Some(location) = reply.location.and_then(|l| HeaderValue::from_str(&l).ok()) {
+        response = response.insert_header("Location", location);
+    }
+    (reply.status, response)
+}

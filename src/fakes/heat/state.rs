@@ -1,0 +1,197 @@
+//! The fake's state: stacks (live and soft-deleted), the journal, the scenario's rules and
+//! what is left of their counted effects.
+
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
+
+use super::attributes::{Hooks, World};
+use super::errors::HeatError;
+use super::journal::HeatCall;
+use super::resources::Owner;
+use super::stack::{Action, Outcome, Stack};
+use super::views::Site;
+use crate::scenario::{HeatSpec, StackAction, StackRule};
+
+/// Everything the fake Heat knows.
+pub(super) struct HeatState {
+    pub(super) spec: HeatSpec,
+    pub(super) world: World,
+    pub(super) hooks: Hooks,
+    /// `http://127.0.0.1:PORT`.
+    pub(super) uri: String,
+    /// Every stack ever created, in creation order.
+    pub(super) stacks: Vec<Stack>,
+    pub(super) journal: Vec<HeatCall>,
+    /// Per rule: HTTP errors still to answer.
+    http_left: Vec<u32>,
+    /// Per rule and failure: how many times it has failed an operation.
+    failed: HashMap<(usize, usize), u32>,
+    /// Stacks created so far per name (ids stay distinct when a name is reused).
+    created: HashMap<String, usize>,
+}
+
+/// A successful answer.
+#[derive(Debug)]
+pub(super) struct Reply {
+    pub(super) status: u16,
+    pub(super) body: Option<Value>,
+    pub(super) location: Option<String>,
+}
+
+impl Reply {
+    /// 200 with a JSON body.
+    pub(super) fn ok(body: Value) -> Reply {
+        Reply {
+            status: 200,
+            body: Some(body),
+            location: None,
+        }
+    }
+
+    /// 302 to `location`, with webob's JSON body.
+    pub(super) fn found(location: String) -> Reply {
+        let message = format!(
+            "The resource was found at {location}; you should be redirected automatically."
+        );
+        Reply {
+            status: 302,
+            body: Some(json!({"code": "302 Found", "message": message, "title": "Found"})),
+            location: Some(location),
+        }
+    }
+}
+
+impl HeatState {
+    pub(super) fn new(spec: HeatSpec, world: World, uri: String) -> HeatState {
+        let http_left = spec
+            .stacks
+            .iter()
+            .map(|r| r.http_error.as_ref().map_or(0, |h| h.count))
+            .collect();
+        HeatState {
+            spec,
+            world,
+            hooks: Hooks::new(),
+            uri,
+            stacks: Vec::new(),
+            journal: Vec::new(),
+            http_left,
+            failed: HashMap::new(),
+            created: HashMap::new(),
+        }
+    }
+
+    /// `http://127.0.0.1:PORT/v1/<tenant>`.
+    pub(super) fn base(&self) -> String {
+        format!("{}/v1/{}", self.uri, self.spec.project_id)
+    }
+
+    /// How links are built and whose the stacks are.
+    pub(super) fn site<'a>(&'a self, base: &'a str) -> Site<'a> {
+        Site {
+            base,
+            owner: crate::fakes::USERNAME,
+            project: &self.spec.project_id,
+        }
+    }
+
+    /// The owner of a stack's resources, for hooks.
+    pub(super) fn owner<'a>(&'a self, stack_id: &'a str, stack_name: &'a str) -> Owner<'a> {
+        Owner {
+            stack_id,
+            stack_name,
+            hooks: &self.hooks,
+            world: &self.world,
+        }
+    }
+
+    /// The next id for a stack called `name`.
+    pub(super) fn next_id(&mut self, name: &str) -> String {
+        let nth = self.created.entry(name.to_string()).or_default();
+        let id = super::ids::stack_id(&self.spec.project_id, name, *nth);
+        *nth += 1;
+        id
+    }
+
+    /// Index of a stack by id (deleted ones too) or by name (live ones only).
+    pub(super) fn find(&self, name_or_id: &str) -> Option<usize> {
+        self.stacks
+            .iter()
+            .position(|s| s.id == name_or_id)
+            .or_else(|| self.live(name_or_id))
+    }
+
+    /// Index of the live stack called `name`.
+    pub(super) fn live(&self, name: &str) -> Option<usize> {
+        self.stacks
+            .iter()
+            .position(|s| s.name == name && !s.is_deleted())
+    }
+
+    /// Index of the stack at `/stacks/{name}/{id}`: the id must exist and carry that name.
+    pub(super) fn at(&self, name: &str, id: &str) -> Result<usize, HeatError> {
+        self.stacks
+            .iter()
+            .position(|s| s.id == id && s.name == name)
+            .ok_or_else(|| HeatError::stack_not_found(&format!("{name}/{id}")))
+    }
+
+    /// The rule of a stack name.
+    pub(super) fn rule(&self, name: &str) -> Option<&StackRule> {
+        self.spec.rule(name)
+    }
+
+    /// Reads a stack stays in progress.
+    pub(super) fn reads(&self, name: &str) -> u32 {
+        self.rule(name)
+            .and_then(|r| r.in_progress_reads)
+            .unwrap_or(self.spec.in_progress_reads)
+    }
+
+    /// How an operation on `name` ends, counting scripted failures.
+    pub(super) fn outcome(&mut self, name: &str, action: Action, first_resource: &str) -> Outcome {
+        let wanted = match action {
+            Action::Create => StackAction::Create,
+            Action::Update => StackAction::Update,
+            Action::Delete => StackAction::Delete,
+        };
+        let Some(r) = self.spec.stacks.iter().position(|r| r.matches(name)) else {
+            return Outcome::Complete;
+        };
+        let failures = &self.spec.stacks[r].fail;
+        for (f, failure) in failures
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.action == wanted)
+        {
+            let used = self.failed.entry((r, f)).or_default();
+            if failure.times.is_none_or(|times| *used < times) {
+                *used += 1;
+                return Outcome::Fail(failure.reason.clone().unwrap_or_else(|| {
+                    format!(
+                        "Resource {word} failed: Error: resources.{first_resource}: heatbed: \
+                         scripted {lower} failure",
+                        word = action.word(),
+                        lower = action.word().to_lowercase(),
+                    )
+                }));
+            }
+        }
+        Outcome::Complete
+    }
+
+    /// An injected HTTP error for a call about `name`, if one is due.
+    pub(super) fn injected(&mut self, name: &str, method: &str) -> Option<HeatError> {
+        let r = self.spec.stacks.iter().position(|r| r.matches(name))?;
+        let error = self.spec.stacks[r].http_error.as_ref()?;
+        let counts = error.methods.is_empty() || error.methods.iter().any(|m| m.as_str() == method);
+        if !counts || self.http_left[r] == 0 {
+            return None;
+        }
+        self.http_left[r] -= 1;
+        Some(HeatError::Injected {
+            status: error.status,
+        })
+    }
+}

@@ -1,0 +1,443 @@
+//! HOT templates: parsing (an object, or a YAML/JSON string) and the parameters a stack is
+//! created with, checked against the template's declarations the way Heat checks them.
+
+use serde_json::{Map, Value};
+
+use super::errors::HeatError;
+use super::functions::py_str;
+
+/// Template versions whose functions JSON-encode maps and lists (`ReplaceJson`, `JoinMultiple`).
+const MODERN_FROM: &str = "2015-10-15";
+
+/// Release names Heat accepts as `heat_template_version`, with their dates.
+const RELEASES: [(&str, &str); 6] = [
+    ("newton", "2016-10-14"),
+    ("ocata", "2017-02-24"),
+    ("pike", "2017-09-01"),
+    ("queens", "2018-03-02"),
+    ("rocky", "2018-08-31"),
+    ("wallaby", "2021-04-16"),
+];
+
+/// A parsed HOT template.
+#[derive(Debug, Clone)]
+pub(super) struct Template {
+    /// The template as parsed, answered by template show.
+    pub(super) raw: Value,
+    /// From 2015-10-15 on, `str_replace` and `list_join` JSON-encode maps and lists.
+    pub(super) modern: bool,
+    /// `description`, or Heat's `No description`.
+    pub(super) description: String,
+    /// Declared parameters, in template order.
+    pub(super) parameters: Vec<ParamDecl>,
+    /// Resources, in template order.
+    pub(super) resources: Vec<ResourceDecl>,
+    /// Outputs, in template order.
+    pub(super) outputs: Vec<OutputDecl>,
+}
+
+/// One declared parameter.
+#[derive(Debug, Clone)]
+pub(super) struct ParamDecl {
+    pub(super) name: String,
+    pub(super) kind: ParamKind,
+    pub(super) default: Option<Value>,
+    pub(super) hidden: bool,
+    pub(super) description: String,
+    pub(super) label: Option<String>,
+}
+
+/// A parameter's declared type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ParamKind {
+    String,
+    Number,
+    Boolean,
+    CommaDelimitedList,
+    Json,
+}
+
+/// One resource.
+#[derive(Debug, Clone)]
+pub(super) struct ResourceDecl {
+    pub(super) name: String,
+    pub(super) kind: String,
+    pub(super) properties: Value,
+    pub(super) depends_on: Vec<String>,
+}
+
+/// One output.
+#[derive(Debug, Clone)]
+pub(super) struct OutputDecl {
+    pub(super) key: String,
+    pub(super) description: String,
+    pub(super) value: Value,
+}
+
+/// Parameters resolved for a stack: the typed values functions see, and the strings show prints.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Params {
+    pub(super) typed: Map<String, Value>,
+    pub(super) shown: Map<String, Value>,
+}
+
+/// The identity of the stack, for the pseudo-parameters.
+pub(super) struct Pseudo<'a> {
+    pub(super) stack_id: &'a str,
+    pub(super) stack_name: &'a str,
+    pub(super) project_id: &'a str,
+}
+
+impl Template {
+    /// Parses a request's `template`: an object, or a string holding YAML or JSON.
+    pub(super) fn parse(template: &Value) -> Result<Template, HeatError> {
+        let raw = match template {
+            Value::Object(_) => template.clone(),
+            Value::String(text) => parse_text(text)?,
+            Value::Null => return Err(HeatError::invalid("No template specified")),
+            _ => {
+                return Err(HeatError::invalid(
+                    "The template is not a JSON object or YAML mapping.",
+                ));
+            }
+        };
+        Template::from_value(raw)
+    }
+
+    fn from_value(raw: Value) -> Result<Template, HeatError> {
+        let Some(root) = raw.as_object() else {
+            return Err(HeatError::invalid(
+                "The template is not a JSON object or YAML mapping.",
+            ));
+        };
+        let version = match root.get("heat_template_version") {
+            Some(Value::String(v)) => v.clone(),
+            Some(other) => py_str(other),
+            None if root.contains_key("HeatTemplateFormatVersion")
+                || root.contains_key("AWSTemplateFormatVersion") =>
+            {
+                return Err(HeatError::bad_request(
+                    "InvalidTemplateVersion",
+                    "heatbed's fake Heat serves HOT templates (heat_template_version) only",
+                ));
+            }
+            None => return Err(HeatError::invalid("Template format version not found.")),
+        };
+        let date = RELEASES
+            .iter()
+            .find(|(name, _)| *name == version)
+            .map_or(version.as_str(), |(_, date)| date);
+        if !is_date(date) || date < "2013-05-23" {
+            return Err(HeatError::bad_request(
+                "InvalidTemplateVersion",
+                format!("The template version is invalid: \"heat_template_version: {version}\""),
+            ));
+        }
+        for key in root.keys() {
+            if !SECTIONS.contains(&key.as_str()) {
+                return Err(HeatError::invalid(format!(
+                    "\"{key}\" is not a valid keyword inside a HOT template"
+                )));
+            }
+        }
+        Ok(Template {
+            modern: date >= MODERN_FROM,
+            description: match root.get("description") {
+                Some(Value::String(s)) => s.clone(),
+                Some(other) => py_str(other),
+                None => "No description".into(),
+            },
+            parameters: section(root, "parameters")?
+                .iter()
+                .map(|(name, decl)| param_decl(name, decl))
+                .collect::<Result<_, _>>()?,
+            resources: section(root, "resources")?
+                .iter()
+                .map(|(name, decl)| resource_decl(name, decl))
+                .collect::<Result<_, _>>()?,
+            outputs: section(root, "outputs")?
+                .iter()
+                .map(|(key, decl)| output_decl(key, decl))
+                .collect::<Result<_, _>>()?,
+            raw,
+        })
+    }
+
+    /// Resolves the user's parameters (already merged with `environment.parameters`) against the
+    /// declarations: undeclared and missing ones are refused with Heat's messages.
+    pub(super) fn resolve(
+        &self,
+        given: &Map<String, Value>,
+        pseudo: &Pseudo<'_>,
+    ) -> Result<Params, HeatError> {
+        if let Some(unknown) = given
+            .keys()
+            .find(|k| !self.parameters.iter().any(|p| &p.name == *k))
+        {
+            return Err(HeatError::bad_request(
+                "UnknownUserParameter",
+                format!("The Parameter ({unknown}) was not defined in template."),
+            ));
+        }
+        let mut params = Params::default();
+        for (key, value) in [
+            ("OS::stack_id", pseudo.stack_id),
+            ("OS::stack_name", pseudo.stack_name),
+            ("OS::project_id", pseudo.project_id),
+        ] {
+            params.typed.insert(key.into(), Value::String(value.into()));
+            params.shown.insert(key.into(), Value::String(value.into()));
+        }
+        for decl in &self.parameters {
+            let value = match given.get(&decl.name) {
+                Some(Value::Null) | None => decl.default.clone(),
+                Some(value) => Some(value.clone()),
+            };
+            let Some(value) = value else {
+                return Err(HeatError::bad_request(
+                    "UserParameterMissing",
+                    format!("The Parameter ({}) was not provided.", decl.name),
+                ));
+            };
+            let typed = coerce(decl, value)?;
+            let shown = if decl.hidden {
+                "******".to_string()
+            } else {
+                shown(decl.kind, &typed)
+            };
+            params.typed.insert(decl.name.clone(), typed);
+            params.shown.insert(decl.name.clone(), Value::String(shown));
+        }
+        Ok(params)
+    }
+}
+
+/// Top-level keys of a HOT template.
+const SECTIONS: [&str; 7] = [
+    "heat_template_version",
+    "description",
+    "parameter_groups",
+    "parameters",
+    "resources",
+    "outputs",
+    "conditions",
+];
+
+fn parse_text(text: &str) -> Result<Value, HeatError> {
+    if ![
+        "heat_template_version",
+        "HeatTemplateFormatVersion",
+        "AWSTemplateFormatVersion",
+    ]
+    .iter()
+    .any(|key| text.contains(key))
+    {
+        return Err(HeatError::invalid("Template format version not found."));
+    }
+    let parsed = if text.trim_start().starts_with('{') {
+        serde_json::from_str::<Value>(text).map_err(|e| e.to_string())
+    } else {
+        serde_saphyr::from_str::<Value>(text).map_err(|e| e.to_string())
+    };
+    parsed.map_err(|e| HeatError::invalid(format!("Error parsing template: {e}")))
+}
+
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+fn section(root: &Map<String, Value>, name: &str) -> Result<Map<String, Value>, HeatError> {
+    match root.get(name) {
+        None | Some(Value::Null) => Ok(Map::new()),
+        Some(Value::Object(map)) => Ok(map.clone()),
+        Some(_) => Err(HeatError::invalid(format!(
+            "The template section is invalid: {name}"
+        ))),
+    }
+}
+
+fn param_decl(name: &str, decl: &Value) -> Result<ParamDecl, HeatError> {
+    let Some(decl) = decl.as_object() else {
+        return Err(HeatError::invalid(format!(
+            "Invalid parameter schema for \"{name}\""
+        )));
+    };
+    let kind = match decl.get("type").and_then(Value::as_str) {
+        Some("string") => ParamKind::String,
+        Some("number") => ParamKind::Number,
+        Some("boolean") => ParamKind::Boolean,
+        Some("comma_delimited_list") => ParamKind::CommaDelimitedList,
+        Some("json") => ParamKind::Json,
+        Some(other) => return Err(HeatError::invalid(format!("Invalid type ({other})"))),
+        None => {
+            return Err(HeatError::invalid(format!(
+                "Missing parameter type for parameter: {name}"
+            )));
+        }
+    };
+    Ok(ParamDecl {
+        name: name.into(),
+        kind,
+        default: decl.get("default").cloned(),
+        hidden: decl.get("hidden").and_then(Value::as_bool).unwrap_or(false),
+        description: decl
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .into(),
+        label: decl.get("label").and_then(Value::as_str).map(Into::into),
+    })
+}
+
+fn resource_decl(name: &str, decl: &Value) -> Result<ResourceDecl, HeatError> {
+    let invalid = |what: &str| HeatError::invalid(format!("Resource {name} {what}"));
+    let decl = decl.as_object().ok_or_else(|| invalid("is not a map"))?;
+    let kind = match decl.get("type") {
+        Some(Value::String(kind)) => kind.clone(),
+        _ => return Err(invalid("is missing \"type\"")),
+    };
+    let depends_on = match decl.get("depends_on") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::String(one)) => vec![one.clone()],
+        Some(Value::Array(many)) => many
+            .iter()
+            .filter_map(Value::as_str)
+            .map(Into::into)
+            .collect(),
+        Some(_) => return Err(invalid("depends_on must be a string or a list")),
+    };
+    let properties = match decl.get("properties") {
+        None | Some(Value::Null) => Value::Object(Map::new()),
+        Some(p @ Value::Object(_)) => p.clone(),
+        Some(_) => return Err(invalid("properties must be a map")),
+    };
+    Ok(ResourceDecl {
+        name: name.into(),
+        kind,
+        properties,
+        depends_on,
+    })
+}
+
+fn output_decl(key: &str, decl: &Value) -> Result<OutputDecl, HeatError> {
+    let decl = decl
+        .as_object()
+        .ok_or_else(|| HeatError::invalid(format!("Output {key} is not a map")))?;
+    Ok(OutputDecl {
+        key: key.into(),
+        description: decl
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or("No description given")
+            .into(),
+        value: decl.get("value").cloned().unwrap_or(Value::Null),
+    })
+}
+
+/// Converts a given value to the declared type, as Heat's parameter classes do.
+fn coerce(decl: &ParamDecl, value: Value) -> Result<Value, HeatError> {
+    let invalid =
+        |why: String| HeatError::invalid(format!("Parameter '{}' is invalid: {why}", decl.name));
+    Ok(match (decl.kind, value) {
+        (ParamKind::String, Value::String(s)) => Value::String(s),
+        (ParamKind::String, other) => Value::String(py_repr(&other)),
+        (ParamKind::Number, Value::Number(n)) => Value::Number(n),
+        (ParamKind::Number, Value::String(s)) => parse_number(s.trim())
+            .ok_or_else(|| invalid(format!("could not convert string to float: {s}")))?,
+        (ParamKind::Number, other) => {
+            return Err(invalid(format!(
+                "Value '{}' is not an integer",
+                py_str(&other)
+            )));
+        }
+        (ParamKind::Boolean, Value::Bool(b)) => Value::Bool(b),
+        (ParamKind::Boolean, other) => {
+            let text = py_str(&other).to_lowercase();
+            match text.as_str() {
+                "1" | "t" | "true" | "on" | "y" | "yes" => Value::Bool(true),
+                "0" | "f" | "false" | "off" | "n" | "no" => Value::Bool(false),
+                _ => {
+                    return Err(invalid(format!(
+                        "Unrecognized value '{text}', acceptable values are: '0', '1', 'f', 'false', 'n', 'no', 'off', 'on', 't', 'true', 'y', 'yes'"
+                    )));
+                }
+            }
+        }
+        (ParamKind::CommaDelimitedList, Value::Array(items)) => {
+            Value::Array(items.iter().map(|i| Value::String(py_str(i))).collect())
+        }
+        (ParamKind::CommaDelimitedList, Value::String(s)) if s.is_empty() => {
+            Value::Array(Vec::new())
+        }
+        (ParamKind::CommaDelimitedList, Value::String(s)) => Value::Array(
+            s.split(',')
+                .map(|i| Value::String(i.trim().into()))
+                .collect(),
+        ),
+        (ParamKind::CommaDelimitedList, other) => {
+            return Err(invalid(format!(
+                "Value must be a comma-delimited list string: {}",
+                py_str(&other)
+            )));
+        }
+        (ParamKind::Json, Value::String(s)) if s.is_empty() => Value::Object(Map::new()),
+        (ParamKind::Json, Value::String(s)) => serde_json::from_str(&s)
+            .map_err(|e| invalid(format!("Value must be valid JSON: {e}")))?,
+        (ParamKind::Json, other @ (Value::Object(_) | Value::Array(_))) => other,
+        (ParamKind::Json, other) => {
+            return Err(invalid(format!(
+                "Value must be valid JSON: {}",
+                py_str(&other)
+            )));
+        }
+    })
+}
+
+/// What stack show prints for a typed value: Python's `str` of it.
+fn shown(kind: ParamKind, typed: &Value) -> String {
+    match (kind, typed) {
+        (ParamKind::CommaDelimitedList, Value::Array(items)) => items
+            .iter()
+            .map(|i| py_str(i))
+            .collect::<Vec<_>>()
+            .join(","),
+        (ParamKind::Json, value) => super::functions::py_json(value),
+        (_, value) => py_str(value),
+    }
+}
+
+fn parse_number(s: &str) -> Option<Value> {
+    if let Ok(i) = s.parse::<i64>() {
+        return Some(Value::from(i));
+    }
+    s.parse::<f64>()
+        .ok()
+        .and_then(serde_json::Number::from_f64)
+        .map(Value::Number)
+}
+
+/// CPython 2's `repr` of a map or list passed to a string parameter (`{u'a': u'b'}`).
+fn py_repr(value: &Value) -> String {
+    match value {
+        Value::String(s) => format!("u'{}'", s.replace('\\', "\\\\").replace('\'', "\\'")),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(py_repr).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Object(map) => format!(
+            "{{{}}}",
+            map.iter()
+                .map(|(k, v)| format!("{}: {}", py_repr(&Value::String(k.clone())), py_repr(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::Null => "None".into(),
+        other => py_str(other),
+    }
+}

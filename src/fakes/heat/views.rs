@@ -1,0 +1,174 @@
+//! The JSON Heat answers: stack show and list items, outputs, events. Every link is built from
+//! the server's real address.
+
+use serde_json::{Map, Value, json};
+
+use super::resources;
+use super::stack::{Action, Event, Stack, Status};
+use crate::scenario::StackRule;
+
+/// One computed (or scripted) output.
+pub(super) struct Output {
+    pub(super) key: String,
+    pub(super) description: String,
+    pub(super) value: Result<Value, String>,
+}
+
+/// Where links point and whose stacks these are.
+pub(super) struct Site<'a> {
+    /// `http://127.0.0.1:PORT/v1/<tenant>`.
+    pub(super) base: &'a str,
+    /// `stack_owner`.
+    pub(super) owner: &'a str,
+    /// The tenant.
+    pub(super) project: &'a str,
+}
+
+impl Site<'_> {
+    /// The stack's canonical URL.
+    pub(super) fn stack_url(&self, stack: &Stack) -> String {
+        format!("{}/stacks/{}/{}", self.base, stack.name, stack.id)
+    }
+
+    fn links(&self, stack: &Stack) -> Value {
+        json!([{"href": self.stack_url(stack), "rel": "self"}])
+    }
+
+    /// `GET /stacks/{name}/{id}`: the full stack object (outputs omitted when `None`).
+    pub(super) fn show(&self, stack: &Stack, outputs: Option<&[Output]>) -> Value {
+        let mut body = self.basic(stack);
+        body.insert("description".into(), json!(stack.template.description));
+        let extra = json!({
+            "capabilities": [],
+            "disable_rollback": stack.disable_rollback,
+            "notification_topics": [],
+            "parameters": stack.params.shown,
+            "template_description": stack.template.description,
+            "timeout_mins": stack.timeout_mins,
+        });
+        if let Value::Object(extra) = extra {
+            body.extend(extra);
+        }
+        if let Some(outputs) = outputs {
+            let list: Vec<Value> = outputs.iter().map(|o| output(o, true)).collect();
+            body.insert("outputs".into(), Value::Array(list));
+        }
+        sorted(body)
+    }
+
+    /// One item of `GET /stacks`.
+    pub(super) fn list_item(&self, stack: &Stack) -> Value {
+        let mut body = self.basic(stack);
+        body.insert("description".into(), json!(""));
+        sorted(body)
+    }
+
+    fn basic(&self, stack: &Stack) -> Map<String, Value> {
+        let body = json!({
+            "creation_time": stack.created,
+            "deletion_time": stack.deleted,
+            "id": stack.id,
+            "links": self.links(stack),
+            "parent": null,
+            "stack_name": stack.name,
+            "stack_owner": self.owner,
+            "stack_status": stack.stack_status(),
+            "stack_status_reason": stack.reason,
+            "stack_user_project_id": self.project,
+            "tags": stack.tags,
+            "updated_time": stack.updated,
+        });
+        match body {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        }
+    }
+
+    /// One event of the stack itself.
+    pub(super) fn event(&self, stack: &Stack, event: &Event) -> Value {
+        let url = self.stack_url(stack);
+        json!({
+            "event_time": event.time,
+            "id": event.id,
+            "links": [
+                {"href": format!("{url}/resources/{}/events/{}", stack.name, event.id), "rel": "self"},
+                {"href": format!("{url}/resources/{}", stack.name), "rel": "resource"},
+                {"href": url, "rel": "stack"},
+            ],
+            "logical_resource_id": stack.name,
+            "physical_resource_id": stack.id,
+            "resource_name": stack.name,
+            "resource_status": event.status,
+            "resource_status_reason": event.reason,
+        })
+    }
+}
+
+/// An output as Heat prints it; `with_value` false for the outputs list.
+pub(super) fn output(o: &Output, with_value: bool) -> Value {
+    let mut body = Map::new();
+    body.insert("output_key".into(), json!(o.key));
+    body.insert("description".into(), json!(o.description));
+    if with_value {
+        match &o.value {
+            Ok(value) => {
+                body.insert("output_value".into(), value.clone());
+            }
+            Err(error) => {
+                body.insert("output_value".into(), Value::Null);
+                body.insert("output_error".into(), json!(error));
+            }
+        }
+    }
+    Value::Object(body)
+}
+
+/// The stack's outputs: computed from the template in template order, scripted values of the
+/// stack's rule replacing them, scripted order first.
+pub(super) fn outputs(stack: &Stack, rule: Option<&StackRule>) -> Vec<Output> {
+    let ready = !(stack.action == Action::Create && stack.status != Status::Complete);
+    let mut outputs: Vec<Output> = stack
+        .template
+        .outputs
+        .iter()
+        .map(|decl| Output {
+            key: decl.key.clone(),
+            description: decl.description.clone(),
+            value: resources::resolve(
+                &decl.value,
+                &stack.template,
+                &stack.params,
+                &stack.resources,
+                ready,
+            )
+            .map_err(|e| e.to_string()),
+        })
+        .collect();
+    let Some(rule) = rule else {
+        return outputs;
+    };
+    for (key, value) in &rule.outputs {
+        match outputs.iter_mut().find(|o| &o.key == key) {
+            Some(o) => o.value = Ok(value.clone()),
+            None => outputs.push(Output {
+                key: key.clone(),
+                description: "No description given".into(),
+                value: Ok(value.clone()),
+            }),
+        }
+    }
+    let rank = |key: &str| {
+        rule.output_order
+            .iter()
+            .position(|k| k == key)
+            .unwrap_or(usize::MAX)
+    };
+    outputs.sort_by_key(|o| rank(&o.key));
+    outputs
+}
+
+fn sorted(map: Map<String, Value>) -> Value {
+    let mut entries: Vec<_> = map.into_iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    Value::Object(entries.into_iter().collect())
+}
