@@ -15,8 +15,19 @@ use super::ready::wait_ready;
 /// A running embedded etcd.
 #[derive(Debug)]
 pub(super) struct Embedded {
-    _child: Child,
+    child: Child,
     _dir: TempDir,
+}
+
+impl Drop for Embedded {
+    /// Kills etcd and waits until it is gone, so its ports are free when drop returns.
+    fn drop(&mut self) {
+        if let Some(pid) = self.child.id() {
+            let pid = nix::unistd::Pid::from_raw(pid as i32);
+            let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+            let _ = nix::sys::wait::waitpid(pid, None);
+        }
+    }
 }
 
 /// The binary to run: `ETCD_BIN`, else `etcd` on the PATH.
@@ -54,6 +65,8 @@ impl Embedded {
                 "--log-level",
                 "warn",
             ])
+            // A lone member elects itself after one election timeout: keep that short.
+            .args(["--heartbeat-interval", "10", "--election-timeout", "50"])
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log)
@@ -75,7 +88,7 @@ impl Embedded {
         .await?;
         Ok((
             Embedded {
-                _child: child,
+                child: child,
                 _dir: dir,
             },
             client_url,

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite, exactly as CI runs it. Snapshots are never written here: a missing or
+# changed one fails with insta's diff. The container backend's image is built locally first
+# (no registry needed), so the Docker tests run wherever Docker answers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ci/install-deps.sh
+if docker info >/dev/null 2>&1; then
+    ci/build-etcd-image.sh
+else
+    echo "note: Docker does not answer; the container backend test will say SKIP (and fail under CI)" >&2
+fi
+export INSTA_UPDATE=no
+cargo test --no-fail-fast "$@"

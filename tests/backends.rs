@@ -1,0 +1,114 @@
+//! The three etcd backends. The container test needs Docker: it says clearly when it skips,
+//! and never skips in CI (`CI` set).
+
+use std::path::Path;
+use std::process::Command;
+
+use heatbed::etcd::{Backend, Provider};
+
+fn heatbed(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_heatbed"))
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("heatbed runs")
+}
+
+#[test]
+fn every_scenario_passes_on_the_container_backend() {
+    let docker = Command::new("docker")
+        .arg("info")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !docker {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the container backend, but Docker does not answer"
+        );
+        eprintln!(
+            "SKIP: every_scenario_passes_on_the_container_backend: Docker does not answer `docker info`"
+        );
+        return;
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("ci/build-etcd-image.sh");
+    let built = Command::new("bash")
+        .arg(script)
+        .output()
+        .expect("build script runs");
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+
+    let out = heatbed(&["run", "--etcd", "container", "scenarios"], &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains(" 0 failed"), "{stdout}");
+}
+
+#[tokio::test]
+async fn external_endpoints_are_used_from_the_environment_and_wiped_between_scenarios() {
+    let own = Backend::Embedded.start().await.expect("embedded etcd");
+    let endpoints = own.endpoints().join(",");
+    let mut client = own.client();
+    client
+        .put("/left/over", "from an earlier user", None)
+        .await
+        .unwrap();
+
+    let provider = Provider::new(&Backend::External(own.endpoints().to_vec()))
+        .await
+        .unwrap();
+    let lease = provider.acquire().await.unwrap();
+    let mut leased = lease.client();
+    assert_eq!(
+        leased.get("/left/over", None).await.unwrap().count(),
+        0,
+        "shared etcd not wiped"
+    );
+    drop(lease);
+
+    let out = heatbed(
+        &["run", "scenarios/gohan_writes.yaml"],
+        &[("HEATBED_ETCD_ENDPOINTS", endpoints.as_str())],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let written = client
+        .get("/config/v2.0/heat_templates/port", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        written.count(),
+        1,
+        "the run did not use HEATBED_ETCD_ENDPOINTS"
+    );
+}
+
+#[test]
+fn etcd_choices_parse_and_bad_ones_are_named() {
+    assert_eq!("embedded".parse::<Backend>().unwrap(), Backend::Embedded);
+    assert_eq!("container".parse::<Backend>().unwrap(), Backend::Container);
+    assert_eq!(
+        "http://127.0.0.1:2379,http://127.0.0.1:2380"
+            .parse::<Backend>()
+            .unwrap(),
+        Backend::External(vec![
+            "http://127.0.0.1:2379".into(),
+            "http://127.0.0.1:2380".into()
+        ])
+    );
+    let error = "127.0.0.1:2379".parse::<Backend>().unwrap_err().to_string();
+    assert!(error.contains("`127.0.0.1:2379`"), "{error}");
+}

@@ -1,0 +1,244 @@
+//! The `heatbed` binary end to end: exit codes, output, snapshots, serve.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn heatbed(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_heatbed"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("HEATBED_ETCD_ENDPOINTS")
+        .env_remove("HEATBED_ETCD")
+        .output()
+        .expect("heatbed runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A copy of the checked-in snapshots to change freely.
+fn snapshot_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots/gohan_writes");
+    let target = dir.path().join("gohan_writes");
+    std::fs::create_dir_all(&target).unwrap();
+    for entry in std::fs::read_dir(source).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, target.join(path.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn run_prints_numbered_checkpoints_and_exits_zero() {
+    let out = heatbed(&["run", "scenarios/gohan_writes.yaml"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("PASS gohan_writes"), "{stdout}");
+    for n in 1..=4 {
+        assert!(stdout.contains(&format!("    ({n}) /")), "{stdout}");
+    }
+    assert!(stdout.ends_with("1 passed, 0 failed\n"), "{stdout}");
+}
+
+#[test]
+fn a_changed_snapshot_fails_the_run_with_a_diff() {
+    let dir = snapshot_copy();
+    let snap = dir.path().join("gohan_writes/port-02.snap");
+    let edited = std::fs::read_to_string(&snap)
+        .unwrap()
+        .replace("\"version\": 2", "\"version\": 7");
+    std::fs::write(&snap, edited).unwrap();
+    let snapshots = dir.path().to_str().unwrap();
+    let out = heatbed(&[
+        "run",
+        "scenarios/gohan_writes.yaml",
+        "--snapshots",
+        snapshots,
+    ]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("(2) /config/v2.0/ports/ddc14be4-3480-4e97-a978-817b18f9904c: changed"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("-    \"version\": 7"), "{stdout}");
+    assert!(stdout.contains("+    \"version\": 2"), "{stdout}");
+}
+
+#[test]
+fn a_missing_snapshot_fails_and_record_writes_it_pending_then_accepted() {
+    let dir = snapshot_copy();
+    let snapshots = dir.path().to_str().unwrap();
+    let snap = dir.path().join("gohan_writes/port-03.snap");
+    std::fs::remove_file(&snap).unwrap();
+    let out = heatbed(&[
+        "run",
+        "scenarios/gohan_writes.yaml",
+        "--snapshots",
+        snapshots,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains(
+            "(3) /config/v2.0/ports/ddc14be4-3480-4e97-a978-817b18f9904c: missing snapshot"
+        )
+    );
+
+    let out = heatbed(&[
+        "record",
+        "scenarios/gohan_writes.yaml",
+        "--snapshots",
+        snapshots,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(!snap.exists());
+    let pending = snap.with_extension("snap.new");
+    let pending_text = std::fs::read_to_string(&pending).expect("pending snapshot written");
+    assert!(
+        pending_text.contains("\"marked_for_deletion\": true"),
+        "{pending_text}"
+    );
+
+    let out = heatbed(&[
+        "record",
+        "--accept",
+        "scenarios/gohan_writes.yaml",
+        "--snapshots",
+        snapshots,
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(snap.exists());
+    assert_eq!(
+        heatbed(&[
+            "run",
+            "scenarios/gohan_writes.yaml",
+            "--snapshots",
+            snapshots
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn a_malformed_scenario_names_file_line_column_and_exits_two() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.yaml");
+    std::fs::write(
+        &path,
+        "name: bad\nsteps:\n  - action: put\n    key: /a\n    vaule: 1\n",
+    )
+    .unwrap();
+    let out = heatbed(&["run", path.to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}:5:5: at `steps[0].vaule`", path.display())),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_bad_etcd_choice_exits_two() {
+    let out = heatbed(&[
+        "run",
+        "--etcd",
+        "carrier-pigeon",
+        "scenarios/gohan_writes.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+}
+
+#[test]
+fn json_format_reports_every_checkpoint() {
+    let out = heatbed(&["run", "--format", "json", "scenarios/gohan_writes.yaml"]);
+    assert_eq!(out.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(report["passed"], 1);
+    let checkpoints = report["scenarios"][0]["checkpoints"].as_array().unwrap();
+    assert_eq!(checkpoints.len(), 4);
+    assert!(checkpoints.iter().all(|c| c["status"] == "match"));
+}
+
+#[test]
+fn list_names_every_scenario() {
+    let out = heatbed(&["list"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0));
+    let scenarios: Vec<PathBuf> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+            .collect();
+    for scenario in scenarios {
+        let id = scenario.file_stem().unwrap().to_str().unwrap().to_string();
+        assert!(stdout.contains(&id), "{id} missing from:\n{stdout}");
+    }
+}
+
+#[test]
+fn serve_prints_the_env_contract_and_cleans_up_on_sigterm() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_heatbed"))
+        .args(["serve", "--etcd", "embedded"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let mut exports = Vec::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        let done = line.starts_with("export HEATBED_COLLECTOR_URL=");
+        exports.push(line);
+        if done {
+            break;
+        }
+    }
+    for name in [
+        "HEATBED_ETCD_ENDPOINTS",
+        "ETCDCTL_ENDPOINTS",
+        "OS_AUTH_URL",
+        "OS_USERNAME",
+        "OS_PASSWORD",
+        "OS_PROJECT_ID",
+        "OS_USER_DOMAIN_NAME",
+        "OS_PROJECT_DOMAIN_NAME",
+        "HEATBED_HEAT_URL",
+        "HEATBED_COLLECTOR_URL",
+    ] {
+        assert!(
+            exports
+                .iter()
+                .any(|l| l.starts_with(&format!("export {name}="))),
+            "{name}: {exports:?}"
+        );
+    }
+    let endpoint = exports[0].split('\'').nth(1).unwrap().to_string();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let mut client = etcd_client::Client::connect([endpoint.as_str()], None)
+            .await
+            .unwrap();
+        client
+            .put("/served", "yes", None)
+            .await
+            .expect("etcd answers while serving");
+    });
+
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status}");
+    let port = endpoint.rsplit(':').next().unwrap();
+    assert!(
+        std::net::TcpStream::connect(format!("127.0.0.1:{port}")).is_err(),
+        "etcd still listens after serve stopped"
+    );
+}
