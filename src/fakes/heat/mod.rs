@@ -11,6 +11,7 @@ mod errors;
 mod functions;
 mod ids;
 mod journal;
+mod params;
 mod reads;
 mod resources;
 mod router;

@@ -203,10 +203,10 @@ pub(super) fn events(
     if param(query, "sort_dir") == Some("desc") {
         events.reverse();
     }
-    if let Some(marker) = param(query, "marker") {
-        if let Some(at) = events.iter().position(|e| e.id == marker) {
-            events.drain(..=at);
-        }
+    if let Some(marker) = param(query, "marker")
+        && let Some(at) = events.iter().position(|e| e.id == marker)
+    {
+        events.drain(..=at);
     }
     if let Some(limit) = param(query, "limit").and_then(|l| l.parse::<usize>().ok()) {
         events.truncate(limit);
