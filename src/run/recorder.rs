@@ -24,6 +24,7 @@ pub struct Recorder {
     history: Arc<Mutex<Vec<Write>>>,
     changed: watch::Receiver<usize>,
     failed: Arc<Mutex<Option<String>>>,
+    start_revision: i64,
     task: JoinHandle<()>,
 }
 
@@ -74,6 +75,7 @@ impl Recorder {
             history,
             changed,
             failed,
+            start_revision,
             task,
         })
     }
@@ -86,6 +88,28 @@ impl Recorder {
     /// A receiver that changes whenever a write is recorded.
     pub fn subscribe(&self) -> watch::Receiver<usize> {
         self.changed.clone()
+    }
+
+    /// The history once it holds every write up to `revision` (etcd's revision at some
+    /// moment), or after `patience` if the watch lags that far behind.
+    pub async fn caught_up(&self, revision: i64, patience: std::time::Duration) -> Vec<Write> {
+        let mut changed = self.subscribe();
+        loop {
+            changed.borrow_and_update();
+            let history = self.snapshot();
+            let seen = history
+                .last()
+                .map_or(self.start_revision - 1, |w| w.revision);
+            if seen >= revision || self.failure().is_some() {
+                return history;
+            }
+            if tokio::time::timeout(patience, changed.changed())
+                .await
+                .is_err()
+            {
+                return history;
+            }
+        }
     }
 
     /// Why the watch stopped, if it did.

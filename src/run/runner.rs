@@ -161,21 +161,7 @@ async fn caught_up(
         .header()
         .map(|h| h.revision())
         .ok_or_else(|| no_header("status"))?;
-    let mut changed = recorder.subscribe();
-    loop {
-        changed.borrow_and_update();
-        let history = recorder.snapshot();
-        let seen = history.last().map_or(0, |w| w.revision);
-        if seen >= revision || recorder.failure().is_some() {
-            return Ok(history);
-        }
-        if tokio::time::timeout(Duration::from_secs(5), changed.changed())
-            .await
-            .is_err()
-        {
-            return Ok(history);
-        }
-    }
+    Ok(recorder.caught_up(revision, Duration::from_secs(5)).await)
 }
 
 /// One line per checkpoint that has not happened, with the writes its key did see.

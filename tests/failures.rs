@@ -1,0 +1,144 @@
+//! How runs fail: every message names what was expected and what happened.
+
+use heatbed::etcd::Backend;
+use heatbed::run::{RunError, run_scenario};
+use heatbed::scenario::load;
+
+async fn run(yaml: &str) -> Result<heatbed::run::Outcome, RunError> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("failing.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    let scenario = load(&path).unwrap_or_else(|e| panic!("{e}"));
+    let etcd = Backend::Embedded.start().await.expect("etcd");
+    run_scenario(&scenario, &etcd, None).await
+}
+
+#[tokio::test]
+async fn a_wait_timeout_says_what_it_expected_and_what_etcd_holds_nearby() {
+    let error = run("name: w\nworker: {kind: none}\nsteps:\n\
+        - {action: put, key: /state/v2.0/ports/other, value: {version: 1}}\n\
+        - {action: put, key: /state/v2.0/ports/p, value: {version: 1}}\n\
+        - {action: wait, key: /state/v2.0/ports/p, until: matches, value: {version: 2}, timeout: 200ms}\n")
+    .await
+    .expect_err("the wait must time out")
+    .to_string();
+    assert!(error.contains("step 3 (`wait`, line 6)"), "{error}");
+    assert!(
+        error.contains(r#"to contain {"version":2}; it holds {"version":1}"#),
+        "{error}"
+    );
+    assert!(
+        error.contains("etcd holds under `/state/v2.0/ports/`"),
+        "{error}"
+    );
+    assert!(
+        error.contains("/state/v2.0/ports/other = {\"version\":1}"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_checkpoint_that_never_happens_fails_with_what_its_key_saw() {
+    let error = run("name: m\nworker: {kind: none}\ntimeout: 300ms\nsteps:\n\
+        - {action: put, key: /a, value: 1}\n\
+        documents:\n  - name: d\n    title: T\n    checkpoints:\n      - {key: /a}\n      - {key: /a, nth: 2}\n")
+    .await
+    .expect_err("checkpoint (2) never happens")
+    .to_string();
+    assert!(error.contains("checkpoints never happened"), "{error}");
+    assert!(
+        error.contains("d (2) /a Nth(2): the key was written 1 time(s)"),
+        "{error}"
+    );
+    assert!(!error.contains("d (1)"), "{error}");
+}
+
+#[tokio::test]
+async fn checkpoints_out_of_declared_order_fail() {
+    let error = run("name: o\nworker: {kind: none}\nsteps:\n\
+        - {action: put, key: /b, value: 1}\n\
+        - {action: put, key: /a, value: 1}\n\
+        documents:\n  - name: d\n    title: T\n    checkpoints:\n      - {key: /a}\n      - {key: /b}\n")
+    .await
+    .expect_err("order is violated")
+    .to_string();
+    assert!(
+        error.contains("document `d`: checkpoint (2) was written before (1)"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_worker_that_exits_early_fails_the_run_and_its_output_is_shown() {
+    let error = run("name: x\nworker: {kind: command, command: 'echo worker says hi; echo oops >&2; exit 3'}\n\
+        steps: []\ndocuments:\n  - name: d\n    title: T\n    checkpoints:\n      - {key: /never}\n")
+    .await
+    .expect_err("the worker exits before the checkpoint")
+    .to_string();
+    assert!(
+        error.contains("worker exited (exit status: 3) before every checkpoint happened"),
+        "{error}"
+    );
+    assert!(
+        error.contains("--- worker output ---\nworker says hi\noops"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn gohan_refuses_to_create_twice_or_update_what_does_not_exist() {
+    let twice = run("name: g\nworker: {kind: none}\nsteps:\n\
+        - {action: gohan, op: create, path: /v2.0/ports/p, body: {id: p}}\n\
+        - {action: gohan, op: create, path: /v2.0/ports/p, body: {id: p}}\n")
+    .await
+    .expect_err("second create")
+    .to_string();
+    assert!(
+        twice.contains(
+            "step 2 (`gohan`, line 5): gohan create: `/config/v2.0/ports/p` exists already"
+        ),
+        "{twice}"
+    );
+    let absent = run("name: g\nworker: {kind: none}\nsteps:\n\
+        - {action: gohan, op: update, path: /v2.0/ports/q, body: {id: q}}\n")
+    .await
+    .expect_err("update of nothing")
+    .to_string();
+    assert!(
+        absent.contains("gohan update: `/config/v2.0/ports/q` does not exist"),
+        "{absent}"
+    );
+}
+
+#[tokio::test]
+async fn the_recorder_keeps_every_value_at_the_moment_it_was_written() {
+    let outcome = run("name: r\nworker: {kind: none}\nsteps:\n\
+        - {action: put, key: /k, value: one}\n\
+        - {action: put, key: /k, value: two}\n\
+        - {action: delete, key: /k}\n\
+        - {action: put, key: /k, value: three}\n\
+        documents:\n  - name: d\n    title: T\n    checkpoints:\n      - {key: /k}\n      - {key: /k, nth: 2}\n      - {key: /k, nth: 3}\n")
+    .await
+    .expect("run passes");
+    let values: Vec<&str> = outcome
+        .checkpoints
+        .iter()
+        .map(|c| c.text.as_str())
+        .collect();
+    assert_eq!(values, ["/k\none", "/k\ntwo", "/k\nthree"]);
+    let kinds: Vec<(&str, bool)> = outcome
+        .history
+        .iter()
+        .map(|w| (w.key.as_str(), w.value.is_some()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [("/k", true), ("/k", true), ("/k", false), ("/k", true)]
+    );
+    assert!(
+        outcome
+            .history
+            .windows(2)
+            .all(|w| w[0].revision < w[1].revision)
+    );
+}
