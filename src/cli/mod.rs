@@ -4,6 +4,7 @@ mod list;
 mod report;
 mod run;
 mod serve;
+mod worker;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,6 +44,13 @@ enum Command {
         /// etcd backend: auto, embedded, container, or http://host:port[,...].
         #[arg(long, default_value = "auto", env = "HEATBED_ETCD")]
         etcd: String,
+    },
+    /// Run the reference worker as a process, configured by the env contract, until SIGINT
+    /// or SIGTERM (e.g. `--worker 'heatbed worker'`).
+    Worker {
+        /// Concurrent heat jobs (recorded: 8).
+        #[arg(long, default_value_t = 8)]
+        slots: usize,
     },
     /// Print the JSON Schema of scenario files.
     Schema,
@@ -105,6 +113,7 @@ pub fn main() -> ExitCode {
             Command::Record(args) => run::run(args.run, Some(args.accept)).await,
             Command::List { paths } => list::list(&paths),
             Command::Serve { etcd } => serve::serve(&etcd).await,
+            Command::Worker { slots } => worker::worker(slots).await,
             Command::Schema => {
                 println!("{}", heatbed::scenario::json_schema());
                 Ok(ExitCode::SUCCESS)

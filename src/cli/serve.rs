@@ -17,14 +17,20 @@ pub(super) async fn serve(etcd: &str) -> anyhow::Result<ExitCode> {
         "# heatbed serve: etcd ({}) and fakes are up; Ctrl-C stops them",
         backend.resolve()?
     );
+    until_signal().await?;
+    eprintln!("# heatbed serve: stopping");
+    drop(fakes);
+    drop(etcd);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub(super) async fn until_signal() -> std::io::Result<()> {
     let mut term = signal(SignalKind::terminate())?;
     let mut int = signal(SignalKind::interrupt())?;
     tokio::select! {
         _ = term.recv() => {}
         _ = int.recv() => {}
     }
-    eprintln!("# heatbed serve: stopping");
-    drop(fakes);
-    drop(etcd);
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

@@ -39,6 +39,28 @@ impl WorkerEnv {
         }
     }
 
+    /// The contract as a worker process finds it in its environment (`heatbed worker`).
+    pub fn from_process_env() -> Result<Self, String> {
+        let var = |name: &str| {
+            std::env::var(name).map_err(|_| {
+                format!("environment variable {name} is not set (see README: env contract)")
+            })
+        };
+        Ok(WorkerEnv {
+            etcd_endpoints: var("HEATBED_ETCD_ENDPOINTS")?
+                .split(',')
+                .map(|e| e.trim().to_string())
+                .collect(),
+            auth_url: var("OS_AUTH_URL")?,
+            username: var("OS_USERNAME")?,
+            password: var("OS_PASSWORD")?,
+            project_id: var("OS_PROJECT_ID")?,
+            domain: var("OS_USER_DOMAIN_NAME")?,
+            heat_url: var("HEATBED_HEAT_URL")?,
+            collector_url: var("HEATBED_COLLECTOR_URL")?,
+        })
+    }
+
     /// The variables, in the documented order.
     pub fn vars(&self) -> Vec<(&'static str, String)> {
         let endpoints = self.etcd_endpoints.join(",");

@@ -7,6 +7,7 @@ mod reference;
 
 pub use env::WorkerEnv;
 pub use external::External;
+pub use reference::{Config, Log, LogSink, Reference};
 
 use crate::scenario::WorkerSpec;
 
@@ -14,7 +15,7 @@ use crate::scenario::WorkerSpec;
 #[derive(Debug)]
 pub enum Worker {
     /// The built-in reference worker.
-    Reference(reference::Reference),
+    Reference(Reference),
     /// An external process.
     External(External),
     /// No worker.
@@ -26,7 +27,7 @@ impl Worker {
     pub async fn start(spec: &WorkerSpec, env: &WorkerEnv) -> Result<Worker, String> {
         Ok(match spec {
             WorkerSpec::Reference { slots } => {
-                Worker::Reference(reference::Reference::start(env, *slots))
+                Worker::Reference(Reference::start(env, *slots, LogSink::Buffer))
             }
             WorkerSpec::Command {
                 command,
