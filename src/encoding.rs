@@ -60,6 +60,47 @@ fn write_go_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// CPython 2 `json.dumps(value)` (PY-U, keys in the value's own order) or
+/// `json.dumps(value, sort_keys=True)` (PY-S): separators `", "` and `": "`, ASCII only.
+pub fn python_json(value: &Value, sort_keys: bool) -> String {
+    let mut out = String::new();
+    write_python(&mut out, value, sort_keys);
+    out
+}
+
+fn write_python(out: &mut String, value: &Value, sort_keys: bool) {
+    match value {
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_python(out, item, sort_keys);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            let mut entries: Vec<_> = map.iter().collect();
+            if sort_keys {
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+            }
+            out.push('{');
+            for (i, (key, item)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_string(out, key);
+                out.push_str(": ");
+                write_python(out, item, sort_keys);
+            }
+            out.push('}');
+        }
+        Value::String(s) => write_string(out, s),
+        other => out.push_str(&other.to_string()),
+    }
+}
+
 /// `json.dumps(value, indent=4)` of CPython 2: items end with `", "` before a newline.
 pub fn python_pretty(value: &Value) -> String {
     let mut out = String::new();
@@ -140,6 +181,20 @@ mod tests {
         assert_eq!(
             go_json(&value),
             r#"{"a":[1,true,null],"b":"\u003ca\u0026b\u003e"}"#
+        );
+    }
+
+    #[test]
+    fn python_json_uses_spaced_separators_and_optionally_sorts() {
+        let value: Value =
+            serde_json::from_str(r#"{"b": [1, "x"], "a": {"d": null, "c": "é"}}"#).unwrap();
+        assert_eq!(
+            python_json(&value, false),
+            r#"{"b": [1, "x"], "a": {"d": null, "c": "\u00e9"}}"#
+        );
+        assert_eq!(
+            python_json(&value, true),
+            r#"{"a": {"c": "\u00e9", "d": null}, "b": [1, "x"]}"#
         );
     }
 
