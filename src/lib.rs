@@ -16,10 +16,12 @@
 //!   env contract between them and heatbed.
 //! - [`run`]: the executor: steps, the checkpoint recorder (etcd watch history), checkpoints.
 //! - [`snapshot`]: seed-style rendering, redactions, the insta snapshot files.
+//! - [`docs`]: documents in the seed format: rendering runs, reading recorded ones, comparing.
 //! - [`encoding`]: byte-exact Go and CPython 2 JSON encodings of the recorded system.
 //!
 //! The binary (`src/main.rs`, `src/cli/`) is the only place that uses `anyhow`.
 
+pub mod docs;
 pub mod encoding;
 pub mod etcd;
 pub mod fakes;

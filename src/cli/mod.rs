@@ -1,5 +1,6 @@
 //! Command-line parsing and dispatch.
 
+mod doc;
 mod list;
 mod report;
 mod run;
@@ -33,6 +34,21 @@ enum Command {
     Run(RunArgs),
     /// Run scenarios and write their checkpoints as snapshots (pending unless --accept).
     Record(RecordArgs),
+    /// Run one scenario and render its documents in the seed format (stdout, or one
+    /// `<document>.md` per document in --out).
+    Doc {
+        /// The scenario file.
+        scenario: PathBuf,
+        /// Folder to write the documents to.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// etcd backend: auto, embedded, container, or http://host:port[,...].
+        #[arg(long, default_value = "auto", env = "HEATBED_ETCD")]
+        etcd: String,
+        /// Run this command as the worker instead of the scenario's own (`sh -c`).
+        #[arg(long)]
+        worker: Option<String>,
+    },
     /// List scenarios.
     List {
         /// Scenario files or folders.
@@ -111,6 +127,12 @@ pub fn main() -> ExitCode {
         match cli.command {
             Command::Run(args) => run::run(args, None).await,
             Command::Record(args) => run::run(args.run, Some(args.accept)).await,
+            Command::Doc {
+                scenario,
+                out,
+                etcd,
+                worker,
+            } => doc::doc(scenario, out, &etcd, worker.as_ref()).await,
             Command::List { paths } => list::list(&paths),
             Command::Serve { etcd } => serve::serve(&etcd).await,
             Command::Worker { slots } => worker::worker(slots).await,

@@ -109,12 +109,12 @@ impl Report {
                 scenario.name,
                 elapsed
             );
-            let mut title = "";
+            let mut document = "";
             for r in &results {
                 let c = &r.captured;
-                if c.title != title {
+                if c.document != document {
                     println!("  # {} [{}]", c.title, c.document);
-                    title = &c.title;
+                    document = &c.document;
                 }
                 println!("    ({}) {}: {}", c.number, c.key, r.status.word());
                 if self.show {

@@ -10,7 +10,12 @@ use tokio::signal::unix::{SignalKind, signal};
 pub(super) async fn serve(etcd: &str) -> anyhow::Result<ExitCode> {
     let backend = super::backend(etcd)?;
     let etcd = backend.start().await?;
-    let fakes = Fakes::start(&HeatSpec::default(), &CollectorSpec::default()).await;
+    let fakes = Fakes::start_synced(
+        &HeatSpec::default(),
+        &CollectorSpec::default(),
+        etcd.client(),
+    )
+    .await?;
     let env = WorkerEnv::new(&etcd, &fakes);
     print!("{}", env.exports());
     eprintln!(

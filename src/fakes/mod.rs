@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use wiremock::MockServer;
 
+pub use collector::FakeError;
 pub use heat::{HeatCall, ResourceEvent, ResourceHook};
 
 use crate::scenario::{CollectorSpec, HeatSpec};
@@ -25,18 +26,20 @@ pub const DOMAIN: &str = "Default";
 pub struct Fakes {
     keystone: MockServer,
     heat: heat::HeatFake,
-    collector: MockServer,
+    collector: collector::CollectorFake,
     project_id: String,
 }
 
 impl Fakes {
-    /// Starts every fake with a scenario's settings.
+    /// Starts every fake with a scenario's settings; the collector's etcd syncer stays off
+    /// (no `/monitoring` writes). See [`Fakes::start_synced`].
     pub async fn start(heat_spec: &HeatSpec, collector_spec: &CollectorSpec) -> Self {
         let tokens = keystone::Tokens::default();
         let (heat, collector) = tokio::join!(
             heat::HeatFake::start(heat_spec, &collector_spec.public_url, tokens.clone()),
-            collector::start()
+            collector::CollectorFake::start(collector_spec)
         );
+        heat.set_hook(collector::MONITORING_TARGET, collector.hook());
         let heat_url = format!("{}/v1/{}", heat.server.uri(), heat_spec.project_id);
         let keystone = keystone::start(&heat_spec.project_id, heat_url, tokens).await;
         Fakes {
@@ -45,6 +48,17 @@ impl Fakes {
             collector,
             project_id: heat_spec.project_id.clone(),
         }
+    }
+
+    /// Starts every fake, the collector's etcd syncer writing to the scenario's etcd.
+    pub async fn start_synced(
+        heat_spec: &HeatSpec,
+        collector_spec: &CollectorSpec,
+        etcd: etcd_client::Client,
+    ) -> Result<Self, FakeError> {
+        let mut fakes = Self::start(heat_spec, collector_spec).await;
+        fakes.collector.sync(etcd).await?;
+        Ok(fakes)
     }
 
     /// Keystone v3, e.g. `http://127.0.0.1:PORT/v3`.
@@ -70,7 +84,7 @@ impl Fakes {
 
     /// The collector agents' REST API.
     pub fn collector_url(&self) -> String {
-        self.collector.uri()
+        self.collector.server.uri()
     }
 
     /// The project the fake Keystone scopes tokens to.
@@ -84,7 +98,7 @@ impl std::fmt::Debug for Fakes {
         f.debug_struct("Fakes")
             .field("keystone", &self.keystone.uri())
             .field("heat", &self.heat.server.uri())
-            .field("collector", &self.collector.uri())
+            .field("collector", &self.collector.server.uri())
             .finish()
     }
 }

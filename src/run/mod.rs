@@ -1,13 +1,15 @@
 //! Running a scenario: fakes and worker up, steps in order, history recorded, checkpoints
 //! found, rendered and redacted.
 
+mod capture;
 mod checkpoints;
 mod error;
 mod recorder;
 mod runner;
 mod steps;
 
+pub use capture::Captured;
 pub use checkpoints::contains;
 pub use error::{RunError, RunErrorKind, StepError};
 pub use recorder::{Recorder, Write};
-pub use runner::{Captured, Outcome, run_scenario};
+pub use runner::{Outcome, run_scenario};

@@ -4,32 +4,15 @@
 
 use std::time::{Duration, Instant};
 
-use super::checkpoints::{Found, all_found, find, order_violation};
+use super::capture::{Captured, capture, missing};
+use super::checkpoints::all_found;
 use super::error::{RunError, RunErrorKind};
 use super::recorder::{Recorder, Write};
 use super::steps::{self, StepContext};
 use crate::etcd::{Etcd, EtcdError};
 use crate::fakes::Fakes;
 use crate::scenario::{Scenario, WorkerSpec};
-use crate::snapshot::{redact, render_write};
 use crate::worker::{Worker, WorkerEnv};
-
-/// One checkpoint as captured.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Captured {
-    /// Document name.
-    pub document: String,
-    /// Document title.
-    pub title: String,
-    /// Number within the document.
-    pub number: usize,
-    /// The key written.
-    pub key: String,
-    /// etcd revision of the write.
-    pub revision: i64,
-    /// Rendered and redacted: key, newline, value.
-    pub text: String,
-}
 
 /// A successful run.
 #[derive(Debug)]
@@ -73,7 +56,17 @@ pub async fn run_scenario(
         .await
         .map_err(|source| fail(etcd_failure("watch", source).into(), String::new()))?;
 
-    let fakes = Fakes::start(&scenario.heat, &scenario.collector).await;
+    let fakes = Fakes::start_synced(&scenario.heat, &scenario.collector, client.clone())
+        .await
+        .map_err(|e| {
+            fail(
+                RunErrorKind::Fake {
+                    service: e.service(),
+                    message: e.to_string(),
+                },
+                String::new(),
+            )
+        })?;
     let env = WorkerEnv::new(etcd, &fakes);
     let spec = worker.unwrap_or(&scenario.worker);
     let mut worker = Worker::start(spec, &env)
@@ -82,10 +75,11 @@ pub async fn run_scenario(
 
     let result = drive(scenario, &recorder, client, &mut worker).await;
     let worker_log = worker.stop().await;
+    let journal = fakes.heat_journal();
     drop(fakes);
     match result {
         Ok(history) => Ok(Outcome {
-            checkpoints: capture(scenario, &history)
+            checkpoints: capture(scenario, &history, &journal)
                 .map_err(|kind| fail(kind, worker_log.clone()))?,
             worker_log,
             history,
@@ -162,58 +156,6 @@ async fn caught_up(
         .map(|h| h.revision())
         .ok_or_else(|| no_header("status"))?;
     Ok(recorder.caught_up(revision, Duration::from_secs(5)).await)
-}
-
-/// One line per checkpoint that has not happened, with the writes its key did see.
-fn missing(scenario: &Scenario, history: &[Write]) -> String {
-    let mut lines = Vec::new();
-    for document in &scenario.documents {
-        for checkpoint in &document.checkpoints {
-            if find(checkpoint, history).is_some() {
-                continue;
-            }
-            let seen = history
-                .iter()
-                .filter(|w| w.value.is_some() && checkpoint.key.matches(&w.key))
-                .count();
-            lines.push(format!(
-                "  {} ({}) {} {:?}: the key was written {seen} time(s)",
-                document.name, checkpoint.number, checkpoint.key, checkpoint.pick
-            ));
-        }
-    }
-    lines.join("\n")
-}
-
-/// Renders every checkpoint, checking each document's order.
-fn capture(scenario: &Scenario, history: &[Write]) -> Result<Vec<Captured>, RunErrorKind> {
-    let mut captured = Vec::new();
-    for document in &scenario.documents {
-        let found: Vec<(usize, Found<'_>)> = document
-            .checkpoints
-            .iter()
-            .filter_map(|c| find(c, history).map(|f| (c.number, f)))
-            .collect();
-        if let Some((earlier, later)) = order_violation(&found) {
-            return Err(RunErrorKind::Order {
-                document: document.name.clone(),
-                earlier,
-                later,
-            });
-        }
-        for (number, f) in found {
-            let text = render_write(&f.write.key, f.write.value.as_deref().unwrap_or_default());
-            captured.push(Captured {
-                document: document.name.clone(),
-                title: document.title.clone(),
-                number,
-                key: f.write.key.clone(),
-                revision: f.write.revision,
-                text: redact(&scenario.redactions, &text),
-            });
-        }
-    }
-    Ok(captured)
 }
 
 fn etcd_failure(request: &str, source: etcd_client::Error) -> EtcdError {

@@ -1,5 +1,6 @@
 //! Scenario files: the serde model, loading, validation and the runtime types.
 
+mod collector;
 mod error;
 mod heat;
 mod load;
@@ -8,13 +9,14 @@ mod tagged;
 mod types;
 mod validate;
 
+pub use collector::{Report, TargetRule};
 pub use error::{LoadError, Position};
 pub use heat::{Failure, HttpError, HttpMethod, StackAction, StackRule};
 pub use load::{discover, load};
 pub use model::ScenarioFile;
 pub use types::{
-    Checkpoint, CollectorSpec, Condition, Document, GohanOp, HeatSpec, KeySelector, Pick,
-    Redaction, Scenario, Step, StepKind, WorkerSpec,
+    Checkpoint, CollectorSpec, Condition, Document, GohanOp, HeatSpec, JournalFilter, KeySelector,
+    Pick, Redaction, Scenario, Step, StepKind, WorkerSpec,
 };
 
 /// The JSON Schema of scenario files, as checked in at `scenarios/schema.json`.

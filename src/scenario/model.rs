@@ -87,14 +87,7 @@ pub struct NoWorker {}
 
 pub use super::heat::HeatFile;
 
-/// Fake collector-agent settings (reserved; the simulator grows in later releases).
-#[derive(Debug, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CollectorFile {
-    /// Public base URL used in `link` and `monitorer` (default `http://collector-agents-se:7070`).
-    #[serde(default)]
-    pub public_url: Option<String>,
-}
+pub use super::collector::CollectorFile;
 
 /// One step; `action` says which, and comes first.
 #[derive(Debug, JsonSchema)]
@@ -203,8 +196,24 @@ pub struct DocumentFile {
     #[serde(default)]
     pub preamble: Option<String>,
     /// Checkpoints (1), (2), ... in the order they must happen.
+    #[serde(default)]
     #[schemars(with = "Vec<CheckpointFile>")]
     pub checkpoints: Vec<Spanned<CheckpointFile>>,
+    /// Or: the calls the fake Heat received, each a numbered checkpoint, in order.
+    #[serde(default)]
+    pub heat_journal: Option<JournalFile>,
+}
+
+/// Which Heat calls a journal document shows.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JournalFile {
+    /// HTTP methods to show (default: POST, PUT, PATCH, DELETE — polls vary between workers).
+    #[serde(default)]
+    pub methods: Option<Vec<String>>,
+    /// Only calls on stacks whose name matches this glob (parallel stacks interleave).
+    #[serde(default)]
+    pub stack: Option<String>,
 }
 
 /// One numbered checkpoint: one write of one key.

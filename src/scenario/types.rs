@@ -60,20 +60,7 @@ pub enum WorkerSpec {
 
 pub use super::heat::HeatSpec;
 
-/// Fake collector settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CollectorSpec {
-    /// Public base URL used in `link` and `monitorer`.
-    pub public_url: String,
-}
-
-impl Default for CollectorSpec {
-    fn default() -> Self {
-        CollectorSpec {
-            public_url: super::validate::RECORDED_COLLECTOR.into(),
-        }
-    }
-}
+pub use super::collector::CollectorSpec;
 
 /// A validated step. `line` is where it starts in the file.
 #[derive(Debug, Clone)]
@@ -153,8 +140,39 @@ pub struct Document {
     pub title: String,
     /// Text between title and checkpoints.
     pub preamble: Option<String>,
-    /// Checkpoints (1), (2), ...
+    /// Checkpoints (1), (2), ... (none for a journal document).
     pub checkpoints: Vec<Checkpoint>,
+    /// For a journal document: which Heat calls it shows.
+    pub journal: Option<JournalFilter>,
+}
+
+/// The Heat calls a journal document shows, each a numbered checkpoint.
+#[derive(Debug, Clone)]
+pub struct JournalFilter {
+    /// Upper-case HTTP methods.
+    pub methods: Vec<String>,
+    /// Stack-name glob, if any.
+    pub stack: Option<KeySelector>,
+}
+
+impl JournalFilter {
+    /// Whether a call with `method`, `path` and request `stack_name` (for creates) is shown.
+    pub fn shows(&self, method: &str, path: &str, stack_name: Option<&str>) -> bool {
+        if !self.methods.iter().any(|m| m == method) {
+            return false;
+        }
+        let Some(stack) = &self.stack else {
+            return true;
+        };
+        let in_path = path
+            .split('?')
+            .next()
+            .and_then(|p| p.split("/stacks/").nth(1))
+            .and_then(|rest| rest.split('/').next());
+        in_path
+            .or(stack_name)
+            .is_some_and(|name| stack.matches(name))
+    }
 }
 
 /// One numbered checkpoint.

@@ -9,12 +9,13 @@ use serde_saphyr::Spanned;
 
 use super::error::{LoadError, Position};
 use super::model::{
-    CheckpointFile, CommandWorker, DeleteStep, DocumentFile, GohanStep, PutStep, RedactionFile,
-    ReferenceWorker, RegexRedaction, ScenarioFile, StepFile, Until, WaitStep, WorkerFile,
+    CheckpointFile, CommandWorker, DeleteStep, DocumentFile, GohanStep, JournalFile, PutStep,
+    RedactionFile, ReferenceWorker, RegexRedaction, ScenarioFile, StepFile, Until, WaitStep,
+    WorkerFile,
 };
 use super::types::{
-    Checkpoint, CollectorSpec, Condition, Document, KeySelector, Pick, Redaction, Scenario, Step,
-    StepKind, WorkerSpec,
+    Checkpoint, CollectorSpec, Condition, Document, JournalFilter, KeySelector, Pick, Redaction,
+    Scenario, Step, StepKind, WorkerSpec,
 };
 
 /// Default deadline for reaching every checkpoint.
@@ -73,7 +74,8 @@ pub(crate) fn validate(path: &Path, file: ScenarioFile) -> Result<Scenario, Load
     };
     let heat =
         super::heat::validate(file.heat).map_err(|(key, message)| fail(None, key, message))?;
-    let collector = file.collector.unwrap_or_default();
+    let collector: CollectorSpec = super::collector::validate(file.collector)
+        .map_err(|(key, message)| fail(None, key, message))?;
 
     let base = base_dir(path);
     let base = base.as_path();
@@ -132,11 +134,7 @@ pub(crate) fn validate(path: &Path, file: ScenarioFile) -> Result<Scenario, Load
         timeout: file.timeout.unwrap_or(DEFAULT_TIMEOUT),
         worker,
         heat,
-        collector: CollectorSpec {
-            public_url: collector
-                .public_url
-                .unwrap_or_else(|| RECORDED_COLLECTOR.into()),
-        },
+        collector,
         steps,
         documents,
         redactions,
@@ -259,12 +257,22 @@ fn document(doc: DocumentFile) -> Result<Document, FieldError> {
             format!("`{}` must be letters, digits, `_` or `-`", doc.name),
         ));
     }
-    if doc.checkpoints.is_empty() {
-        return Err((
-            ".checkpoints".into(),
-            "needs at least one checkpoint".into(),
-        ));
-    }
+    let journal = match (doc.heat_journal, doc.checkpoints.is_empty()) {
+        (None, true) => {
+            return Err((
+                ".checkpoints".into(),
+                "needs at least one checkpoint (or a `heat_journal`)".into(),
+            ));
+        }
+        (Some(_), false) => {
+            return Err((
+                ".heat_journal".into(),
+                "a journal document has no `checkpoints`".into(),
+            ));
+        }
+        (Some(journal), true) => Some(journal_filter(journal)?),
+        (None, false) => None,
+    };
     let checkpoints = doc
         .checkpoints
         .into_iter()
@@ -279,6 +287,28 @@ fn document(doc: DocumentFile) -> Result<Document, FieldError> {
         title: doc.title,
         preamble: doc.preamble,
         checkpoints,
+        journal,
+    })
+}
+
+fn journal_filter(journal: JournalFile) -> Result<JournalFilter, FieldError> {
+    let methods = journal.methods.map_or_else(
+        || {
+            ["POST", "PUT", "PATCH", "DELETE"]
+                .map(String::from)
+                .to_vec()
+        },
+        |methods| methods.iter().map(|m| m.to_ascii_uppercase()).collect(),
+    );
+    if methods.is_empty() {
+        return Err((".heat_journal.methods".into(), "names no method".into()));
+    }
+    Ok(JournalFilter {
+        methods,
+        stack: journal.stack.map(|glob| KeySelector::Pattern {
+            regex: glob_regex(&glob),
+            glob,
+        }),
     })
 }
 
@@ -335,8 +365,7 @@ fn glob_regex(glob: &str) -> Regex {
 fn redaction(r: RedactionFile) -> Result<Redaction, String> {
     Ok(match r {
         RedactionFile::JobSuffix(_) => Redaction {
-            regex: Regex::new(r"((?:create|modify|logical_delete|delete):[a-z_]+:[a-z_]+:[0-9a-f-]+:[0-9]+:)[a-z0-9]{5}\b")
-                .expect("valid regex"),
+            regex: Regex::new(crate::snapshot::JOB_SUFFIX).expect("valid regex"),
             replacement: "${1}[suffix]".into(),
         },
         RedactionFile::Regex(RegexRedaction {

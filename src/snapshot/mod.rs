@@ -4,6 +4,7 @@ mod redact;
 mod render;
 mod store;
 
+pub(crate) use redact::JOB_SUFFIX;
 pub use redact::redact;
-pub use render::{decode_body, render_write};
+pub use render::{decode_body, render_call, render_write};
 pub use store::{Store, Verdict};

@@ -10,3 +10,8 @@ pub fn redact(rules: &[Redaction], text: &str) -> String {
             .into_owned()
     })
 }
+
+/// A job id's 5-character random suffix (`<action>:<handler>:<type>:<id>:<version>:abcde`);
+/// group 1 is everything before it.
+pub(crate) const JOB_SUFFIX: &str =
+    r"((?:create|modify|logical_delete|delete):[a-z_]+:[a-z_]+:[A-Za-z0-9-]+:[0-9]+:)[a-z0-9]{5}\b";

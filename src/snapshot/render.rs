@@ -20,6 +20,15 @@ pub fn render_write(key: &str, value: &[u8]) -> String {
     }
 }
 
+/// Renders one Heat call: `METHOD path`, then its body (when it has one) like a value.
+pub fn render_call(method: &str, path: &str, body: &Value) -> String {
+    if body.is_null() {
+        format!("{method} {path}")
+    } else {
+        format!("{method} {path}\n{}", python_pretty(body))
+    }
+}
+
 /// Replaces a string `body` holding JSON with the parsed object, as Gohan's readers show it.
 pub fn decode_body(value: &mut Value) {
     if let Some(body) = value.get_mut("body")

@@ -1,0 +1,59 @@
+//! What can go wrong in the collector fake: starting it, and requests it refuses.
+
+use serde_json::json;
+use wiremock::ResponseTemplate;
+
+use crate::encoding::go_json;
+
+/// A fake could not be started.
+#[derive(Debug, thiserror::Error)]
+pub enum FakeError {
+    /// The collector's etcd syncer could not start watching `/state/`.
+    #[error("the etcd syncer could not watch `/state/`")]
+    SyncerWatch {
+        /// etcd's answer.
+        #[source]
+        source: etcd_client::Error,
+    },
+}
+
+impl FakeError {
+    /// Which fake failed.
+    pub fn service(&self) -> &'static str {
+        match self {
+            FakeError::SyncerWatch { .. } => "collector",
+        }
+    }
+}
+
+/// A REST call the fake refuses: an HTTP status and a message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{status}: {message}")]
+pub(super) struct ApiError {
+    pub(super) status: u16,
+    pub(super) message: String,
+}
+
+impl ApiError {
+    pub(super) fn bad_request(message: impl Into<String>) -> Self {
+        ApiError {
+            status: 400,
+            message: message.into(),
+        }
+    }
+
+    pub(super) fn not_found(id: &str) -> Self {
+        ApiError {
+            status: 404,
+            message: format!("monitoring target `{id}` not found"),
+        }
+    }
+
+    /// The answer: `{"error": <message>}`, Go-encoded like the collector's other answers.
+    pub(super) fn response(&self) -> ResponseTemplate {
+        ResponseTemplate::new(self.status).set_body_raw(
+            go_json(&json!({"error": self.message})).into_bytes(),
+            "application/json",
+        )
+    }
+}

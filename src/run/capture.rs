@@ -1,0 +1,122 @@
+//! Turning the history (and the fake Heat's journal) into rendered, redacted checkpoints.
+
+use super::checkpoints::{Found, find, order_violation};
+use super::error::RunErrorKind;
+use super::recorder::Write;
+use crate::fakes::HeatCall;
+use crate::scenario::{Document, JournalFilter, Scenario};
+use crate::snapshot::{redact, render_call, render_write};
+
+/// One checkpoint as captured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Captured {
+    /// Document name.
+    pub document: String,
+    /// Document title.
+    pub title: String,
+    /// Number within the document.
+    pub number: usize,
+    /// The key written (for a Heat call: `METHOD path`).
+    pub key: String,
+    /// etcd revision of the write (0 for a Heat call).
+    pub revision: i64,
+    /// Rendered and redacted: key, newline, value.
+    pub text: String,
+    /// Rendered, before redaction (for documents).
+    pub unredacted: String,
+}
+
+/// Renders every checkpoint, checking each document's order.
+pub(super) fn capture(
+    scenario: &Scenario,
+    history: &[Write],
+    journal: &[HeatCall],
+) -> Result<Vec<Captured>, RunErrorKind> {
+    let mut captured = Vec::new();
+    for document in &scenario.documents {
+        let entries = match &document.journal {
+            Some(filter) => calls(filter, journal),
+            None => writes(document, history)?,
+        };
+        captured.extend(
+            entries
+                .into_iter()
+                .map(|(number, key, revision, text)| Captured {
+                    document: document.name.clone(),
+                    title: document.title.clone(),
+                    number,
+                    key,
+                    revision,
+                    text: redact(&scenario.redactions, &text),
+                    unredacted: text,
+                }),
+        );
+    }
+    Ok(captured)
+}
+
+/// (number, key, revision, rendered text) of one checkpoint.
+type Entry = (usize, String, i64, String);
+
+fn writes(document: &Document, history: &[Write]) -> Result<Vec<Entry>, RunErrorKind> {
+    let found: Vec<(usize, Found<'_>)> = document
+        .checkpoints
+        .iter()
+        .filter_map(|c| find(c, history).map(|f| (c.number, f)))
+        .collect();
+    if let Some((earlier, later)) = order_violation(&found) {
+        return Err(RunErrorKind::Order {
+            document: document.name.clone(),
+            earlier,
+            later,
+        });
+    }
+    Ok(found
+        .into_iter()
+        .map(|(number, f)| {
+            let value = f.write.value.as_deref().unwrap_or_default();
+            (
+                number,
+                f.write.key.clone(),
+                f.write.revision,
+                render_write(&f.write.key, value),
+            )
+        })
+        .collect())
+}
+
+fn calls(filter: &JournalFilter, journal: &[HeatCall]) -> Vec<Entry> {
+    journal
+        .iter()
+        .filter(|c| {
+            let stack_name = c.body.get("stack_name").and_then(|n| n.as_str());
+            filter.shows(&c.method, &c.path, stack_name)
+        })
+        .enumerate()
+        .map(|(i, c)| {
+            let key = format!("{} {}", c.method, c.path);
+            (i + 1, key, 0, render_call(&c.method, &c.path, &c.body))
+        })
+        .collect()
+}
+
+/// One line per checkpoint that has not happened, with the writes its key did see.
+pub(super) fn missing(scenario: &Scenario, history: &[Write]) -> String {
+    let mut lines = Vec::new();
+    for document in &scenario.documents {
+        for checkpoint in &document.checkpoints {
+            if find(checkpoint, history).is_some() {
+                continue;
+            }
+            let seen = history
+                .iter()
+                .filter(|w| w.value.is_some() && checkpoint.key.matches(&w.key))
+                .count();
+            lines.push(format!(
+                "  {} ({}) {} {:?}: the key was written {seen} time(s)",
+                document.name, checkpoint.number, checkpoint.key, checkpoint.pick
+            ));
+        }
+    }
+    lines.join("\n")
+}
