@@ -29,7 +29,9 @@ template() { # the load_balancer_interface template of the recorded run, as JSON
 JSON
 }
 
-revision=$(etcdctl get -w json /worker | sed -n 's/.*"revision":\([0-9][0-9]*\).*/\1/p')
+# Watch from the revision after our own ready mark, so no Gohan write can slip by.
+revision=$(etcdctl put -w json /worker/ready '"monitored_stack.sh"' |
+    sed -n 's/.*"revision":\([0-9][0-9]*\).*/\1/p')
 etcdctl watch --prefix --rev=$((revision + 1)) /config/v2.0/load_balancer_interfaces/ |
 while read -r event; read -r key; read -r value; do
     [ "$event" = PUT ] || continue
