@@ -1,0 +1,165 @@
+//! What resource types exist: the Gohan schemas of the recorded run (`memo/schemas.txt`),
+//! reduced to what the job manager reads from them — the key path (`prefix`), the
+//! `metadata.template_path` mapping and the relations (properties carrying `relation`, the
+//! same table as `memo/_relations.md`). Real Gohan schemas are not in etcd, so they are
+//! embedded as data (`schemas.json`, generated from `schemas.txt`).
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+/// Heat templates live under this path; they are not resources.
+pub(crate) const TEMPLATES_PATH: &str = "v2.0/heat_templates";
+
+/// One resource type.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Schema {
+    /// The schema id, which is the resource type (`port`, `load_balancer_conf`).
+    pub(crate) id: String,
+    /// `prefix` without the leading slash (`v2.0/ports`): `/config/<path>/<id>`.
+    pub(crate) path: String,
+    /// `metadata.template_path`: a mapping resolving to the template id (or `null`).
+    #[serde(default)]
+    pub(crate) template_path: Option<Value>,
+    /// Foreign key field -> related resource type.
+    #[serde(default)]
+    pub(crate) relations: BTreeMap<String, String>,
+}
+
+/// Every schema of the recorded run.
+#[derive(Debug)]
+pub(crate) struct Schemas {
+    by_path: BTreeMap<String, Schema>,
+    by_type: BTreeMap<String, String>,
+}
+
+impl Schemas {
+    /// The embedded schemas.
+    pub(crate) fn recorded() -> &'static Schemas {
+        static SCHEMAS: OnceLock<Schemas> = OnceLock::new();
+        SCHEMAS.get_or_init(|| {
+            let list: Vec<Schema> = serde_json::from_str(include_str!("schemas.json"))
+                .expect("embedded schemas.json is valid");
+            let by_type = list
+                .iter()
+                .map(|s| (s.id.clone(), s.path.clone()))
+                .collect();
+            let by_path = list.into_iter().map(|s| (s.path.clone(), s)).collect();
+            Schemas { by_path, by_type }
+        })
+    }
+
+    /// The schema whose resources live under `dir` (`v2.0/ports`).
+    pub(crate) fn by_path(&self, dir: &str) -> Option<&Schema> {
+        self.by_path.get(dir)
+    }
+
+    /// The schema of resource type `type_`.
+    pub(crate) fn by_type(&self, type_: &str) -> Option<&Schema> {
+        self.by_type.get(type_).and_then(|p| self.by_path.get(p))
+    }
+
+    /// The related type of `type_`'s foreign key `field`.
+    pub(crate) fn relation(&self, type_: &str, field: &str) -> Option<&str> {
+        self.by_type(type_)?
+            .relations
+            .get(field)
+            .map(String::as_str)
+    }
+}
+
+/// A resource key: `/config/<path>` split into its type and id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct ResourceKey {
+    /// The resource type (schema id; for an unknown schema, its last path segment).
+    pub(crate) type_: String,
+    /// The resource id.
+    pub(crate) id: String,
+}
+
+/// What a `/config/<path>` key names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ConfigKey {
+    /// `/config/v2.0/heat_templates/<template id>`.
+    Template(String),
+    /// A resource; `known` is false when no schema has its path.
+    Resource {
+        /// Type and id.
+        key: ResourceKey,
+        /// Whether a schema claims the path.
+        known: bool,
+    },
+}
+
+/// Classifies `path` (the `/config/` key minus `/config/`). `None` for a path without an id.
+pub(crate) fn classify(path: &str) -> Option<ConfigKey> {
+    let (dir, id) = path.rsplit_once('/')?;
+    if id.is_empty() || dir.is_empty() {
+        return None;
+    }
+    if dir == TEMPLATES_PATH {
+        return Some(ConfigKey::Template(id.to_string()));
+    }
+    let (type_, known) = match Schemas::recorded().by_path(dir) {
+        Some(schema) => (schema.id.clone(), true),
+        None => (dir.rsplit('/').next().unwrap_or(dir).to_string(), false),
+    };
+    Some(ConfigKey::Resource {
+        key: ResourceKey {
+            type_,
+            id: id.to_string(),
+        },
+        known,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_resolve_to_types_and_relations_match_the_memo() {
+        let port = classify("v2.0/ports/ddc14be4").unwrap();
+        assert_eq!(
+            port,
+            ConfigKey::Resource {
+                key: ResourceKey {
+                    type_: "port".into(),
+                    id: "ddc14be4".into()
+                },
+                known: true
+            }
+        );
+        let tenant = classify("common/v1.0/tenants/fe3a").unwrap();
+        assert!(
+            matches!(tenant, ConfigKey::Resource { key, known: true } if key.type_ == "tenant")
+        );
+        assert_eq!(
+            classify("v2.0/heat_templates/port"),
+            Some(ConfigKey::Template("port".into()))
+        );
+        assert!(matches!(
+            classify("v9/widgets/1"),
+            Some(ConfigKey::Resource { known: false, .. })
+        ));
+        let schemas = Schemas::recorded();
+        assert_eq!(
+            schemas.relation("load_balancer_interface", "load_balancer_id"),
+            Some("load_balancer")
+        );
+        assert_eq!(
+            schemas.relation("load_balancer_plan", "vnf_template_id"),
+            Some("vnf_template")
+        );
+        assert!(
+            schemas
+                .by_type("vnf_interface")
+                .unwrap()
+                .template_path
+                .is_none()
+        );
+        assert!(schemas.by_type("port").unwrap().template_path.is_some());
+    }
+}
