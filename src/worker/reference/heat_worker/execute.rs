@@ -69,8 +69,14 @@ pub(crate) async fn run(ctx: &Context, claim: Claim) {
     let job = match raw.map(|raw| raw.map(|raw| Job::parse(&claim.job_id, &raw))) {
         Ok(Some(Ok(job))) => job,
         Ok(None) => return log(format!("job {} has no {key}; dropped", claim.job_id)),
+        Err(JobError::Stopping) => return,
         Ok(Some(Err(e))) | Err(e) => {
-            return log(format!("job {} cannot run: {}", claim.job_id, chain(&e)));
+            log(format!("job {} cannot run: {}", claim.job_id, chain(&e)));
+            // No resource to report on: finish the job so the job manager ends it.
+            let finished = format!("/jobs/finished/{}", claim.job_id);
+            let mut etcd = ctx.etcd.clone();
+            let _ = super::state::create_empty(&mut etcd, &finished).await;
+            return;
         }
     };
     let writer = Writer {

@@ -134,18 +134,21 @@ impl Writer<'_> {
     async fn create(&self, key: &str) -> Result<(), JobError> {
         retry(self.backoff, self.shutdown, || {
             let mut etcd = self.etcd.clone();
-            let txn = Txn::new()
-                .when([Compare::create_revision(key, CompareOp::Equal, 0)])
-                .and_then([TxnOp::put(key, "", None)]);
-            async move {
-                etcd.txn(txn)
-                    .await
-                    .map(drop)
-                    .map_err(JobError::etcd(format!("create {key}")))
-            }
+            async move { create_empty(&mut etcd, key).await }
         })
         .await
     }
+}
+
+/// Create-if-absent of `key` with an empty value (one attempt).
+pub(crate) async fn create_empty(etcd: &mut Client, key: &str) -> Result<(), JobError> {
+    let txn = Txn::new()
+        .when([Compare::create_revision(key, CompareOp::Equal, 0)])
+        .and_then([TxnOp::put(key, "", None)]);
+    etcd.txn(txn)
+        .await
+        .map(drop)
+        .map_err(JobError::etcd(format!("create {key}")))
 }
 
 /// The `/esi-worker/heat_stacks` value (ESI-SPEC §1.7), `outputs` already in Python order.
