@@ -1,6 +1,6 @@
 //! Turning the history (and the fake Heat's journal) into rendered, redacted checkpoints.
 
-use super::checkpoints::{Found, find, order_violation};
+use super::checkpoints::{Found, find_all, order_violation};
 use super::error::RunErrorKind;
 use super::recorder::Write;
 use crate::fakes::HeatCall;
@@ -62,7 +62,8 @@ fn writes(document: &Document, history: &[Write]) -> Result<Vec<Entry>, RunError
     let found: Vec<(usize, Found<'_>)> = document
         .checkpoints
         .iter()
-        .filter_map(|c| find(c, history).map(|f| (c.number, f)))
+        .zip(find_all(document, history))
+        .filter_map(|(c, f)| f.map(|f| (c.number, f)))
         .collect();
     if let Some((earlier, later)) = order_violation(&found) {
         return Err(RunErrorKind::Order {
@@ -104,10 +105,8 @@ fn calls(filter: &JournalFilter, journal: &[HeatCall]) -> Vec<Entry> {
 pub(super) fn missing(scenario: &Scenario, history: &[Write]) -> String {
     let mut lines = Vec::new();
     for document in &scenario.documents {
-        for checkpoint in &document.checkpoints {
-            if find(checkpoint, history).is_some() {
-                continue;
-            }
+        let found = find_all(document, history);
+        for (checkpoint, _) in document.checkpoints.iter().zip(found).filter(|(_, f)| f.is_none()) {
             let seen = history
                 .iter()
                 .filter(|w| w.value.is_some() && checkpoint.key.matches(&w.key))

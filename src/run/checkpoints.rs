@@ -14,8 +14,33 @@ pub(crate) struct Found<'h> {
     pub write: &'h Write,
 }
 
-/// Finds the write a checkpoint picks, if it happened yet.
-pub(crate) fn find<'h>(checkpoint: &Checkpoint, history: &'h [Write]) -> Option<Found<'h>> {
+/// Finds the write each checkpoint of a document picks, where it happened yet (in declared
+/// order). `before`/`after` picks are resolved once the checkpoint they name is found.
+pub(crate) fn find_all<'h>(document: &Document, history: &'h [Write]) -> Vec<Option<Found<'h>>> {
+    let checkpoints = &document.checkpoints;
+    let mut found: Vec<Option<Found<'h>>> = vec![None; checkpoints.len()];
+    loop {
+        let mut progress = false;
+        for (i, checkpoint) in checkpoints.iter().enumerate() {
+            if found[i].is_some() {
+                continue;
+            }
+            let anchor = |n: usize| found.get(n - 1).cloned().flatten().map(|f| f.index);
+            found[i] = find(checkpoint, history, anchor);
+            progress |= found[i].is_some();
+        }
+        if !progress {
+            return found;
+        }
+    }
+}
+
+/// The write `checkpoint` picks, given where the document's other checkpoints were found.
+fn find<'h>(
+    checkpoint: &Checkpoint,
+    history: &'h [Write],
+    anchor: impl Fn(usize) -> Option<usize>,
+) -> Option<Found<'h>> {
     let mut puts = history
         .iter()
         .enumerate()
@@ -28,6 +53,14 @@ pub(crate) fn find<'h>(checkpoint: &Checkpoint, history: &'h [Write]) -> Option<
                 .and_then(|v| serde_json::from_slice::<Value>(v).ok())
                 .is_some_and(|v| contains(&v, subset))
         })?,
+        Pick::Before(n) => {
+            let limit = anchor(*n)?;
+            puts.take_while(|(i, _)| *i < limit).last()?
+        }
+        Pick::After(n) => {
+            let limit = anchor(*n)?;
+            puts.find(|(i, _)| *i > limit)?
+        }
     };
     Some(Found { index, write })
 }
@@ -45,8 +78,7 @@ pub(crate) fn order_violation(found: &[(usize, Found<'_>)]) -> Option<(usize, us
 pub(crate) fn all_found(documents: &[Document], history: &[Write]) -> bool {
     documents
         .iter()
-        .flat_map(|d| &d.checkpoints)
-        .all(|c| find(c, history).is_some())
+        .all(|d| find_all(d, history).iter().all(Option::is_some))
 }
 
 /// JSON subset: every key of an object in `subset` is in `value` with a matching value;
@@ -83,6 +115,34 @@ mod tests {
         }
     }
 
+    fn alone<'h>(checkpoint: &Checkpoint, history: &'h [Write]) -> Option<Found<'h>> {
+        find(checkpoint, history, |_| None)
+    }
+
+    #[test]
+    fn before_and_after_pick_relative_to_another_checkpoint() {
+        let history = vec![
+            put(2, "/job_state", "{}"),
+            put(3, "/job_state", "{\"done\": 1}"),
+            put(4, "/state", "{\"version\": 1}"),
+            put(5, "/job_state", "{\"next\": 1}"),
+        ];
+        let document = Document {
+            name: "d".into(),
+            title: "T".into(),
+            preamble: None,
+            checkpoints: vec![
+                Checkpoint { number: 1, key: KeySelector::Exact("/job_state".into()), pick: Pick::Before(2) },
+                Checkpoint { number: 2, key: KeySelector::Exact("/state".into()), pick: Pick::Nth(1) },
+                Checkpoint { number: 3, key: KeySelector::Exact("/job_state".into()), pick: Pick::After(2) },
+            ],
+            journal: None,
+            recorded: None,
+        };
+        let found: Vec<i64> = find_all(&document, &history).into_iter().map(|f| f.unwrap().write.revision).collect();
+        assert_eq!(found, [3, 4, 5]);
+    }
+
     #[test]
     fn picks_the_nth_write_and_skips_deletes() {
         let history = vec![
@@ -94,9 +154,9 @@ mod tests {
             },
             put(4, "/a", "2"),
         ];
-        let found = find(&checkpoint("/a", Pick::Nth(2)), &history).unwrap();
+        let found = alone(&checkpoint("/a", Pick::Nth(2)), &history).unwrap();
         assert_eq!((found.index, found.write.revision), (2, 4));
-        assert!(find(&checkpoint("/a", Pick::Nth(3)), &history).is_none());
+        assert!(alone(&checkpoint("/a", Pick::Nth(3)), &history).is_none());
     }
 
     #[test]
@@ -107,7 +167,7 @@ mod tests {
         ];
         let pick = Pick::Matching(json!({"state": {"w": "DONE"}}));
         assert_eq!(
-            find(&checkpoint("/s", pick), &history)
+            alone(&checkpoint("/s", pick), &history)
                 .unwrap()
                 .write
                 .revision,
@@ -118,8 +178,8 @@ mod tests {
     #[test]
     fn reports_checkpoints_out_of_declared_order() {
         let history = vec![put(2, "/b", "1"), put(3, "/a", "1")];
-        let a = find(&checkpoint("/a", Pick::Nth(1)), &history).unwrap();
-        let b = find(&checkpoint("/b", Pick::Nth(1)), &history).unwrap();
+        let a = alone(&checkpoint("/a", Pick::Nth(1)), &history).unwrap();
+        let b = alone(&checkpoint("/b", Pick::Nth(1)), &history).unwrap();
         assert_eq!(
             order_violation(&[(1, a.clone()), (2, b.clone())]),
             Some((1, 2))

@@ -199,6 +199,10 @@ pub struct DocumentFile {
     #[serde(default)]
     #[schemars(with = "Vec<CheckpointFile>")]
     pub checkpoints: Vec<Spanned<CheckpointFile>>,
+    /// The recorded document this one reproduces, relative to the scenario file (the golden
+    /// test compares the two checkpoint by checkpoint).
+    #[serde(default)]
+    pub recorded: Option<String>,
     /// Or: the calls the fake Heat received, each a numbered checkpoint, in order.
     #[serde(default)]
     pub heat_journal: Option<JournalFile>,
@@ -232,6 +236,12 @@ pub struct CheckpointFile {
     /// Or the first write whose JSON value contains this subset.
     #[serde(default)]
     pub matching: Option<Value>,
+    /// Or the last write before checkpoint (n) of this document was written.
+    #[serde(default)]
+    pub before: Option<usize>,
+    /// Or the first write after checkpoint (n) of this document was written.
+    #[serde(default)]
+    pub after: Option<usize>,
 }
 
 /// A rule applied to rendered checkpoints before they are compared. `kind` comes first.

@@ -144,6 +144,8 @@ pub struct Document {
     pub checkpoints: Vec<Checkpoint>,
     /// For a journal document: which Heat calls it shows.
     pub journal: Option<JournalFilter>,
+    /// The recorded document it reproduces (path as written, relative to the scenario).
+    pub recorded: Option<String>,
 }
 
 /// The Heat calls a journal document shows, each a numbered checkpoint.
@@ -226,6 +228,10 @@ pub enum Pick {
     Nth(usize),
     /// The first write whose JSON value contains this subset.
     Matching(Value),
+    /// The last write before checkpoint (n) of the same document was written.
+    Before(usize),
+    /// The first write after checkpoint (n) of the same document was written.
+    After(usize),
 }
 
 /// A redaction rule.

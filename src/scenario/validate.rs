@@ -273,7 +273,8 @@ fn document(doc: DocumentFile) -> Result<Document, FieldError> {
         (Some(journal), true) => Some(journal_filter(journal)?),
         (None, false) => None,
     };
-    let checkpoints = doc
+    let count = doc.checkpoints.len();
+    let checkpoints: Vec<Checkpoint> = doc
         .checkpoints
         .into_iter()
         .enumerate()
@@ -282,13 +283,53 @@ fn document(doc: DocumentFile) -> Result<Document, FieldError> {
                 .map_err(|(field, message)| (format!(".checkpoints[{i}]{field}"), message))
         })
         .collect::<Result<_, _>>()?;
+    if let Some((i, c)) = checkpoints
+        .iter()
+        .enumerate()
+        .find(|(_, c)| matches!(c.pick, Pick::Before(n) if n > count))
+    {
+        return Err((
+            format!(".checkpoints[{i}].before"),
+            format!("({}) names a checkpoint the document does not have", c.number),
+        ));
+    }
+    if let Some(number) = circular(&checkpoints) {
+        return Err((
+            ".checkpoints".into(),
+            format!("checkpoint ({number}) depends on itself through `before`/`after`"),
+        ));
+    }
     Ok(Document {
         name: doc.name,
         title: doc.title,
         preamble: doc.preamble,
         checkpoints,
         journal,
+        recorded: doc.recorded,
     })
+}
+
+/// A checkpoint whose `before`/`after` chain never reaches one that stands on its own.
+fn circular(checkpoints: &[Checkpoint]) -> Option<usize> {
+    let mut resolved: Vec<bool> = checkpoints
+        .iter()
+        .map(|c| !matches!(c.pick, Pick::Before(_) | Pick::After(_)))
+        .collect();
+    loop {
+        let mut progress = false;
+        for (i, c) in checkpoints.iter().enumerate() {
+            if let Pick::Before(n) | Pick::After(n) = c.pick
+                && !resolved[i]
+                && resolved.get(n - 1).copied().unwrap_or(false)
+            {
+                resolved[i] = true;
+                progress = true;
+            }
+        }
+        if !progress {
+            return resolved.iter().position(|r| !r).map(|i| checkpoints[i].number);
+        }
+    }
 }
 
 fn journal_filter(journal: JournalFile) -> Result<JournalFilter, FieldError> {
@@ -333,17 +374,26 @@ fn checkpoint(number: usize, c: Spanned<CheckpointFile>) -> Result<Checkpoint, F
             ));
         }
     };
-    let pick = match (c.nth, c.matching) {
-        (Some(0), _) => return Err((".nth".into(), "counts from 1".into())),
-        (Some(_), Some(_)) => {
-            return Err((
-                String::new(),
-                "give at most one of `nth` and `matching`".into(),
-            ));
+    let given = [c.nth.is_some(), c.matching.is_some(), c.before.is_some(), c.after.is_some()];
+    if given.iter().filter(|g| **g).count() > 1 {
+        return Err((
+            String::new(),
+            "give at most one of `nth`, `matching`, `before` and `after`".into(),
+        ));
+    }
+    let pick = match (c.nth, c.matching, c.before, c.after) {
+        (Some(0), ..) => return Err((".nth".into(), "counts from 1".into())),
+        (Some(n), ..) => Pick::Nth(n),
+        (_, Some(v), ..) => Pick::Matching(v),
+        (_, _, Some(n), _) if n <= number => {
+            return Err((".before".into(), format!("must name a later checkpoint than ({number})")));
         }
-        (Some(n), None) => Pick::Nth(n),
-        (None, Some(v)) => Pick::Matching(v),
-        (None, None) => Pick::Nth(1),
+        (_, _, Some(n), _) => Pick::Before(n),
+        (.., Some(n)) if n == 0 || n >= number => {
+            return Err((".after".into(), format!("must name an earlier checkpoint than ({number})")));
+        }
+        (.., Some(n)) => Pick::After(n),
+        _ => Pick::Nth(1),
     };
     Ok(Checkpoint { number, key, pick })
 }
