@@ -234,10 +234,9 @@ impl Mapping {
                 path,
                 ignore_missing,
             } => {
-                let Some((type_, body, resources)) = walk(ctx, path, true, *ignore_missing)? else {
+                let Some((body, resources)) = walk(ctx, path, true, *ignore_missing)? else {
                     return Ok(value(Value::Null, vec![]));
                 };
-                let _ = type_;
                 let found = body.get(field).cloned().unwrap_or(Value::Null);
                 Ok(value(found, resources))
             }
@@ -246,7 +245,7 @@ impl Mapping {
                 path,
                 ignore_missing,
             } => {
-                let Some((_, _, resources)) = walk(ctx, path, false, *ignore_missing)? else {
+                let Some((_, resources)) = walk(ctx, path, false, *ignore_missing)? else {
                     return Ok(value(Value::Null, vec![]));
                 };
                 let Some(last) = resources.last() else {
@@ -334,15 +333,18 @@ impl Mapping {
     }
 }
 
-/// Follows `path` from the context's resource. Returns the type and body at the end (the
-/// body is `Null` when `need_last` is false) and the hops; `None` when a hop is missing and
-/// `ignore_missing` is set.
+/// The body at the end of a path (`Null` when not needed) and the hops.
+type Walked<'a> = (&'a Value, Vec<ResourceKey>);
+
+/// Follows `path` from the context's resource. Returns the body at the end (`Null` when
+/// `need_last` is false) and the hops; `None` when a hop is missing and `ignore_missing` is
+/// set.
 fn walk<'a>(
     ctx: &Context<'a>,
     path: &[Hop],
     need_last: bool,
     ignore_missing: bool,
-) -> Result<Option<(String, &'a Value, Vec<ResourceKey>)>, MappingError> {
+) -> Result<Option<Walked<'a>>, MappingError> {
     static NULL: Value = Value::Null;
     let mut type_ = ctx.type_.to_string();
     let mut body: &'a Value = ctx.body;
@@ -396,7 +398,7 @@ fn walk<'a>(
         type_ = next_type;
         hops.push(key);
     }
-    Ok(Some((type_, body, hops)))
+    Ok(Some((body, hops)))
 }
 
 fn value(v: Value, resources: Vec<ResourceKey>) -> Evaluated {

@@ -21,6 +21,9 @@ mod schema;
 mod state;
 mod sync;
 
+#[cfg(test)]
+mod etcd_tests;
+
 use std::time::Duration;
 
 use etcd_client::Client;
