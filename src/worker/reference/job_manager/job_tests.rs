@@ -28,10 +28,9 @@ fn recorded_dir() -> PathBuf {
     dir
 }
 
-/// A watcher-log event: timestamp, action, key, value.
+/// A watcher-log event: timestamp, key, value (`None` for a delete).
 struct Event {
     at: String,
-    action: String,
     key: String,
     value: Option<Value>,
 }
@@ -65,7 +64,6 @@ fn watcher_events(file: &str) -> Vec<Event> {
         });
         events.push(Event {
             at,
-            action: field("action"),
             key: field("key"),
             value,
         });
@@ -188,7 +186,7 @@ fn job_objects_equal_every_recorded_job_manager_document() {
             .iter()
             .filter(|e| e.at < now && resource_of(&e.key, "/state/").as_ref() == Some(&resource))
             .filter_map(|e| e.value.as_ref()?["version"].as_u64())
-            .last();
+            .next_back();
         let marked = config.iter().any(|e| {
             e.value
                 .as_ref()

@@ -7,6 +7,9 @@
 use regex::Regex;
 use serde_json::Value;
 
+#[path = "mapping_parse.rs"]
+mod parse;
+
 use super::schema::{ResourceKey, Schemas};
 
 /// Bodies of other resources, for path hops.
@@ -139,88 +142,6 @@ pub(crate) struct Context<'a> {
 }
 
 impl Mapping {
-    /// Parses a mapping as a template (or schema metadata) holds it.
-    pub(crate) fn parse(raw: &Value) -> Result<Mapping, MappingError> {
-        let unsupported = || MappingError::Unsupported {
-            mapping: raw.to_string(),
-        };
-        match raw {
-            Value::String(s) => {
-                Ok(parse_string(s).unwrap_or(Mapping::Unsupported(raw.to_string())))
-            }
-            Value::Object(o) => {
-                let ignore_missing = o
-                    .get("ignore_missing")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false);
-                if let Some(test) = o.get("if_mapping") {
-                    let (test, operands) = match (test.get("equal"), test.get("regexp")) {
-                        (Some(ops), None) => (Test::Equal, ops),
-                        (None, Some(ops)) => (Test::Regexp, ops),
-                        _ => return Err(unsupported()),
-                    };
-                    let [left, right] = operands.as_array().map(Vec::as_slice).unwrap_or(&[])
-                    else {
-                        return Err(unsupported());
-                    };
-                    let branch = |name| o.get(name).map(Mapping::parse).unwrap_or(Ok(null()));
-                    return Ok(Mapping::If {
-                        test,
-                        left: Box::new(Mapping::parse(left)?),
-                        right: Box::new(Mapping::parse(right)?),
-                        then: Box::new(branch("then_mapping")?),
-                        otherwise: Box::new(branch("else_mapping")?),
-                    });
-                }
-                if let (Some(field), Some(each)) = (o.get("for_field"), o.get("for_mapping")) {
-                    let field = match field {
-                        Value::String(f) => Mapping::Field {
-                            field: f.clone(),
-                            path: vec![],
-                            ignore_missing: false,
-                        },
-                        other => Mapping::parse(other)?,
-                    };
-                    return Ok(Mapping::For {
-                        field: Box::new(field),
-                        each: Box::new(Mapping::parse(each)?),
-                    });
-                }
-                if let Some(constant) = o.get("constant") {
-                    return Ok(Mapping::Constant(constant.clone()));
-                }
-                if o.contains_key("version") {
-                    return Ok(Mapping::Version);
-                }
-                let path = match o.get("path") {
-                    None => vec![],
-                    Some(Value::Array(hops)) => hops
-                        .iter()
-                        .map(parse_hop)
-                        .collect::<Option<Vec<_>>>()
-                        .ok_or_else(unsupported)?,
-                    Some(_) => return Err(unsupported()),
-                };
-                if let Some(Value::String(key)) = o.get("output_key") {
-                    return Ok(Mapping::OutputKey {
-                        key: key.clone(),
-                        path,
-                        ignore_missing,
-                    });
-                }
-                if let Some(Value::String(field)) = o.get("field") {
-                    return Ok(Mapping::Field {
-                        field: field.clone(),
-                        path,
-                        ignore_missing,
-                    });
-                }
-                Err(unsupported())
-            }
-            _ => Err(unsupported()),
-        }
-    }
-
     /// Evaluates the mapping for a resource.
     pub(crate) fn eval(&self, ctx: &Context<'_>) -> Result<Evaluated, MappingError> {
         match self {
@@ -234,10 +155,9 @@ impl Mapping {
                 path,
                 ignore_missing,
             } => {
-                let Some((type_, body, resources)) = walk(ctx, path, true, *ignore_missing)? else {
+                let Some((body, resources)) = walk(ctx, path, true, *ignore_missing)? else {
                     return Ok(value(Value::Null, vec![]));
                 };
-                let _ = type_;
                 let found = body.get(field).cloned().unwrap_or(Value::Null);
                 Ok(value(found, resources))
             }
@@ -246,7 +166,7 @@ impl Mapping {
                 path,
                 ignore_missing,
             } => {
-                let Some((_, _, resources)) = walk(ctx, path, false, *ignore_missing)? else {
+                let Some((_, resources)) = walk(ctx, path, false, *ignore_missing)? else {
                     return Ok(value(Value::Null, vec![]));
                 };
                 let Some(last) = resources.last() else {
@@ -334,15 +254,18 @@ impl Mapping {
     }
 }
 
-/// Follows `path` from the context's resource. Returns the type and body at the end (the
-/// body is `Null` when `need_last` is false) and the hops; `None` when a hop is missing and
-/// `ignore_missing` is set.
+/// The body at the end of a path (`Null` when not needed) and the hops.
+type Walked<'a> = (&'a Value, Vec<ResourceKey>);
+
+/// Follows `path` from the context's resource. Returns the body at the end (`Null` when
+/// `need_last` is false) and the hops; `None` when a hop is missing and `ignore_missing` is
+/// set.
 fn walk<'a>(
     ctx: &Context<'a>,
     path: &[Hop],
     need_last: bool,
     ignore_missing: bool,
-) -> Result<Option<(String, &'a Value, Vec<ResourceKey>)>, MappingError> {
+) -> Result<Option<Walked<'a>>, MappingError> {
     static NULL: Value = Value::Null;
     let mut type_ = ctx.type_.to_string();
     let mut body: &'a Value = ctx.body;
@@ -396,7 +319,7 @@ fn walk<'a>(
         type_ = next_type;
         hops.push(key);
     }
-    Ok(Some((type_, body, hops)))
+    Ok(Some((body, hops)))
 }
 
 fn value(v: Value, resources: Vec<ResourceKey>) -> Evaluated {
@@ -405,73 +328,6 @@ fn value(v: Value, resources: Vec<ResourceKey>) -> Evaluated {
         value: v,
         resources,
         items: vec![],
-    }
-}
-
-fn null() -> Mapping {
-    Mapping::Constant(Value::Null)
-}
-
-/// The string forms; `None` if unsupported.
-fn parse_string(s: &str) -> Option<Mapping> {
-    let mut chars = s.chars();
-    let op = chars.next()?;
-    let rest = chars.as_str();
-    Some(match op {
-        'P' => Mapping::Field {
-            field: rest.into(),
-            path: vec![],
-            ignore_missing: false,
-        },
-        'C' => Mapping::Constant(Value::String(rest.into())),
-        'V' => Mapping::Version,
-        'M' => {
-            let mut parts = rest.splitn(3, ':');
-            let (type_, field, key) = (parts.next()?, parts.next()?, parts.next()?);
-            Mapping::OutputKey {
-                key: key.into(),
-                path: vec![Hop::Typed {
-                    type_: type_.into(),
-                    field: field.into(),
-                }],
-                ignore_missing: false,
-            }
-        }
-        'F' => {
-            let (hops, field) = rest.rsplit_once(':')?;
-            let path = hops
-                .split(':')
-                .map(|hop| {
-                    let (type_, field) = hop.split_once('+')?;
-                    Some(Hop::Typed {
-                        type_: type_.into(),
-                        field: field.into(),
-                    })
-                })
-                .collect::<Option<Vec<_>>>()?;
-            Mapping::Field {
-                field: field.into(),
-                path,
-                ignore_missing: false,
-            }
-        }
-        'A' => Mapping::Concat(
-            rest.split('&')
-                .map(parse_string)
-                .collect::<Option<Vec<_>>>()?,
-        ),
-        _ => return None,
-    })
-}
-
-fn parse_hop(raw: &Value) -> Option<Hop> {
-    match raw {
-        Value::String(field) => Some(Hop::Relation(field.clone())),
-        Value::Object(o) => Some(Hop::Typed {
-            type_: o.get("type")?.as_str()?.into(),
-            field: o.get("id")?.as_str()?.into(),
-        }),
-        _ => None,
     }
 }
 

@@ -2,7 +2,7 @@
 //! `parameter_mappings` into jobs, schedules them (`/jobs/*`) and cleans up.
 //!
 //! - `schema.rs`: the embedded Gohan schemas (types, key paths, `template_path`, relations).
-//! - `mapping.rs`: the `parameter_mappings` language.
+//! - `mapping.rs`: the `parameter_mappings` language (`mapping_parse.rs`: its forms).
 //! - `job.rs`: param records, job ids and objects, the `/jobs/all` value.
 //! - `pyorder.rs`: CPython 2.7 dict/set order (params and dependency order).
 //! - `state.rs`: action selection, `READ_COMPLETE`, the `/esi-worker/config` mirror value.
@@ -20,6 +20,9 @@ mod schedule;
 mod schema;
 mod state;
 mod sync;
+
+#[cfg(test)]
+mod etcd_tests;
 
 use std::time::Duration;
 
