@@ -106,7 +106,12 @@ pub(super) fn missing(scenario: &Scenario, history: &[Write]) -> String {
     let mut lines = Vec::new();
     for document in &scenario.documents {
         let found = find_all(document, history);
-        for (checkpoint, _) in document.checkpoints.iter().zip(found).filter(|(_, f)| f.is_none()) {
+        for (checkpoint, _) in document
+            .checkpoints
+            .iter()
+            .zip(found)
+            .filter(|(_, f)| f.is_none())
+        {
             let seen = history
                 .iter()
                 .filter(|w| w.value.is_some() && checkpoint.key.matches(&w.key))

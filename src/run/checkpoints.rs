@@ -132,14 +132,29 @@ mod tests {
             title: "T".into(),
             preamble: None,
             checkpoints: vec![
-                Checkpoint { number: 1, key: KeySelector::Exact("/job_state".into()), pick: Pick::Before(2) },
-                Checkpoint { number: 2, key: KeySelector::Exact("/state".into()), pick: Pick::Nth(1) },
-                Checkpoint { number: 3, key: KeySelector::Exact("/job_state".into()), pick: Pick::After(2) },
+                Checkpoint {
+                    number: 1,
+                    key: KeySelector::Exact("/job_state".into()),
+                    pick: Pick::Before(2),
+                },
+                Checkpoint {
+                    number: 2,
+                    key: KeySelector::Exact("/state".into()),
+                    pick: Pick::Nth(1),
+                },
+                Checkpoint {
+                    number: 3,
+                    key: KeySelector::Exact("/job_state".into()),
+                    pick: Pick::After(2),
+                },
             ],
             journal: None,
             recorded: None,
         };
-        let found: Vec<i64> = find_all(&document, &history).into_iter().map(|f| f.unwrap().write.revision).collect();
+        let found: Vec<i64> = find_all(&document, &history)
+            .into_iter()
+            .map(|f| f.unwrap().write.revision)
+            .collect();
         assert_eq!(found, [3, 4, 5]);
     }
 

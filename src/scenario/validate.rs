@@ -290,7 +290,10 @@ fn document(doc: DocumentFile) -> Result<Document, FieldError> {
     {
         return Err((
             format!(".checkpoints[{i}].before"),
-            format!("({}) names a checkpoint the document does not have", c.number),
+            format!(
+                "({}) names a checkpoint the document does not have",
+                c.number
+            ),
         ));
     }
     if let Some(number) = circular(&checkpoints) {
@@ -327,7 +330,10 @@ fn circular(checkpoints: &[Checkpoint]) -> Option<usize> {
             }
         }
         if !progress {
-            return resolved.iter().position(|r| !r).map(|i| checkpoints[i].number);
+            return resolved
+                .iter()
+                .position(|r| !r)
+                .map(|i| checkpoints[i].number);
         }
     }
 }
@@ -374,7 +380,12 @@ fn checkpoint(number: usize, c: Spanned<CheckpointFile>) -> Result<Checkpoint, F
             ));
         }
     };
-    let given = [c.nth.is_some(), c.matching.is_some(), c.before.is_some(), c.after.is_some()];
+    let given = [
+        c.nth.is_some(),
+        c.matching.is_some(),
+        c.before.is_some(),
+        c.after.is_some(),
+    ];
     if given.iter().filter(|g| **g).count() > 1 {
         return Err((
             String::new(),
@@ -386,11 +397,17 @@ fn checkpoint(number: usize, c: Spanned<CheckpointFile>) -> Result<Checkpoint, F
         (Some(n), ..) => Pick::Nth(n),
         (_, Some(v), ..) => Pick::Matching(v),
         (_, _, Some(n), _) if n <= number => {
-            return Err((".before".into(), format!("must name a later checkpoint than ({number})")));
+            return Err((
+                ".before".into(),
+                format!("must name a later checkpoint than ({number})"),
+            ));
         }
         (_, _, Some(n), _) => Pick::Before(n),
         (.., Some(n)) if n == 0 || n >= number => {
-            return Err((".after".into(), format!("must name an earlier checkpoint than ({number})")));
+            return Err((
+                ".after".into(),
+                format!("must name an earlier checkpoint than ({number})"),
+            ));
         }
         (.., Some(n)) => Pick::After(n),
         _ => Pick::Nth(1),
