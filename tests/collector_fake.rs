@@ -89,6 +89,7 @@ fn keys(value: &Value) -> Vec<String> {
 fn rule(pattern: &str, report: Report) -> TargetRule {
     TargetRule {
         pattern: pattern.into(),
+        version: None,
         report,
         http_error: None,
         latency: None,

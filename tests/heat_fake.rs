@@ -138,6 +138,7 @@ async fn token(client: &Client, fakes: &Fakes, project: Value) -> String {
 fn rule(pattern: &str) -> StackRule {
     StackRule {
         pattern: pattern.into(),
+        generation: None,
         in_progress_reads: None,
         outputs: serde_json::Map::new(),
         output_order: Vec::new(),

@@ -58,6 +58,7 @@ fn heat_spec() -> HeatSpec {
     HeatSpec {
         stacks: vec![StackRule {
             pattern: "load_balancer_interface_*".into(),
+            generation: None,
             in_progress_reads: None,
             outputs,
             output_order: Vec::new(),

@@ -1,6 +1,7 @@
 //! Command-line parsing and dispatch.
 
 mod doc;
+mod import;
 mod list;
 mod report;
 mod run;
@@ -49,6 +50,21 @@ enum Command {
         #[arg(long)]
         worker: Option<String>,
     },
+    /// Turn a folder of recorded flows (stored_in_etcd/<component>/<Flow>_NN.md, ...) and
+    /// heat-template documents into runnable scenarios, one per flow with results.
+    Import {
+        /// The recorded flow folder, e.g. ../shared/reference/esi/05_load_balancer.
+        dir: PathBuf,
+        /// Folder of heat-template documents (`/config/v2.0/heat_templates/<id>` blocks).
+        #[arg(long)]
+        templates: PathBuf,
+        /// Import only this flow, e.g. CreateLoadbalancer.
+        #[arg(long)]
+        flow: Option<String>,
+        /// A `.yaml` file (with one flow), or a folder (default `scenarios`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// List scenarios.
     List {
         /// Scenario files or folders.
@@ -92,6 +108,10 @@ struct RunArgs {
     /// Print every checkpoint in full, not only a line each.
     #[arg(long)]
     show: bool,
+    /// Also compare each checkpoint with the recorded document its scenario document names
+    /// (`recorded:`), the way the golden flows are judged.
+    #[arg(long)]
+    recorded: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -133,6 +153,12 @@ pub fn main() -> ExitCode {
                 etcd,
                 worker,
             } => doc::doc(scenario, out, &etcd, worker.as_ref()).await,
+            Command::Import {
+                dir,
+                templates,
+                flow,
+                out,
+            } => import::import_flows(&dir, &templates, flow.as_deref(), out),
             Command::List { paths } => list::list(&paths),
             Command::Serve { etcd } => serve::serve(&etcd).await,
             Command::Worker { slots } => worker::worker(slots).await,
@@ -146,7 +172,10 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
-            if e.downcast_ref::<LoadError>().is_some() || e.downcast_ref::<BadInput>().is_some() {
+            let bad = e.downcast_ref::<LoadError>().is_some()
+                || e.downcast_ref::<BadInput>().is_some()
+                || e.downcast_ref::<heatbed::docs::ImportError>().is_some();
+            if bad {
                 ExitCode::from(BAD_INPUT)
             } else {
                 ExitCode::FAILURE

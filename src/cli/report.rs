@@ -97,9 +97,10 @@ impl Report {
         elapsed: Duration,
         results: Vec<CheckpointResult>,
         orphans: Vec<PathBuf>,
+        recorded: Vec<String>,
     ) {
         self.stop_progress();
-        let ok = results.iter().all(|r| r.status.ok()) && orphans.is_empty();
+        let ok = results.iter().all(|r| r.status.ok()) && orphans.is_empty() && recorded.is_empty();
         self.count(ok);
         if self.format == Format::Text {
             println!(
@@ -132,6 +133,9 @@ impl Report {
                     Status::Match => {}
                 }
             }
+            for mismatch in &recorded {
+                println!("    differs from the recording: {mismatch}");
+            }
             for orphan in &orphans {
                 println!(
                     "    snapshot without a checkpoint: {} (remove it, or `heatbed record --accept`)",
@@ -155,6 +159,7 @@ impl Report {
                 "diff": match &r.status { Status::Changed(d) => Value::from(d.as_str()), _ => Value::Null },
             })).collect::<Vec<_>>(),
             "orphans": orphans,
+            "recorded_mismatches": recorded,
         }));
     }
 

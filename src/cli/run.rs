@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use heatbed::docs::compare_with_recorded;
 use heatbed::etcd::Provider;
 use heatbed::run::{Captured, run_scenario};
 use heatbed::scenario::{discover, load};
@@ -49,7 +50,15 @@ pub(super) async fn run(args: RunArgs, record: Option<bool>) -> anyhow::Result<E
                     Some(accept) => write(&store, &outcome.checkpoints, accept),
                 };
                 let orphans = orphans(&store, &outcome.checkpoints, record == Some(true));
-                report.finish(scenario, outcome.elapsed, results, orphans);
+                let recorded = if args.recorded {
+                    match compare_with_recorded(scenario, &outcome.checkpoints) {
+                        Ok(mismatches) => mismatches.iter().map(ToString::to_string).collect(),
+                        Err(e) => vec![e.to_string()],
+                    }
+                } else {
+                    Vec::new()
+                };
+                report.finish(scenario, outcome.elapsed, results, orphans, recorded);
             }
             Err(message) => report.error(scenario, message),
         }

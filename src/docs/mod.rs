@@ -3,9 +3,13 @@
 //! recorded ones back, and comparing the two the way the golden flows are judged.
 
 mod compare;
+mod golden;
+mod import;
 mod parse;
 mod write;
 
 pub use compare::{Difference, compare_values};
+pub use golden::{GoldenError, Mismatch, compare_with_recorded, recorded_checkpoints};
+pub use import::{ImportError, Imported, import};
 pub use parse::{ParseError, ParsedCheckpoint, ParsedDocument, parse_document};
 pub use write::render_document;

@@ -6,8 +6,10 @@ use serde_json::Value;
 /// A document read back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParsedDocument {
-    /// The text after `# Stored data in etcd: `.
+    /// The text after `# Stored data in etcd: ` (or after `# ` for other documents).
     pub title: String,
+    /// Prose between the title and the first checkpoint heading or block, trimmed.
+    pub preamble: String,
     /// The checkpoints in document order.
     pub checkpoints: Vec<ParsedCheckpoint>,
 }
@@ -38,15 +40,20 @@ pub struct ParseError {
 /// Parses a seed-format document.
 pub fn parse_document(text: &str) -> Result<ParsedDocument, ParseError> {
     let mut title = None;
-    let mut checkpoints = Vec::new();
+    let mut preamble = Vec::new();
+    let mut checkpoints: Vec<ParsedCheckpoint> = Vec::new();
     let mut heading_number = None;
+    let mut in_preamble = true;
     let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l));
     while let Some((n, line)) = lines.next() {
-        if let Some(rest) = line.strip_prefix("# Stored data in etcd:") {
+        if let Some(rest) = line.strip_prefix("# ") {
+            let rest = rest.strip_prefix("Stored data in etcd:").unwrap_or(rest);
             title.get_or_insert_with(|| rest.trim().to_string());
         } else if line.starts_with("###") {
+            in_preamble = false;
             heading_number = number_in(line);
         } else if line.trim_start().starts_with("```") {
+            in_preamble = false;
             let mut block = Vec::new();
             let mut closed = false;
             for (_, inner) in lines.by_ref() {
@@ -73,13 +80,20 @@ pub fn parse_document(text: &str) -> Result<ParsedDocument, ParseError> {
                 key: key.trim().to_string(),
                 value,
             });
+        } else if title.is_some() && in_preamble {
+            preamble.push(line);
         }
     }
     let title = title.ok_or(ParseError {
         line: 1,
-        message: "no `# Stored data in etcd: <title>` line".into(),
+        message: "no `# <title>` line".into(),
     })?;
-    Ok(ParsedDocument { title, checkpoints })
+    let preamble = preamble.join("\n").trim().to_string();
+    Ok(ParsedDocument {
+        title,
+        preamble,
+        checkpoints,
+    })
 }
 
 /// The N of "... (N) ...".
@@ -98,6 +112,7 @@ mod tests {
         let text = "# Stored data in etcd: Create Loadbalancer\n\nintro\n\n### Checking stored data at the point of (2) in etcd\n\n```\n/a\n{\n    \"x\": 1\n}\n```\nand then ...\n```\n/b\nplain\n```\n";
         let doc = parse_document(text).unwrap();
         assert_eq!(doc.title, "Create Loadbalancer");
+        assert_eq!(doc.preamble, "intro");
         assert_eq!(doc.checkpoints[0].number, 2);
         assert_eq!(doc.checkpoints[0].key, "/a");
         assert_eq!(doc.checkpoints[0].value, serde_json::json!({"x": 1}));

@@ -149,7 +149,7 @@ mod tests {
                 },
             ],
             journal: None,
-            recorded: None,
+            recorded: Vec::new(),
         };
         let found: Vec<i64> = find_all(&document, &history)
             .into_iter()

@@ -49,6 +49,10 @@ pub struct TargetRuleFile {
     /// `?` one character, e.g. `load_balancer_interfaces/*`.
     #[serde(rename = "match")]
     pub pattern: String,
+    /// Only for targets of this `version` (a resource's target is replaced, with a new
+    /// version, when its stack is updated).
+    #[serde(default)]
+    pub version: Option<i64>,
     /// The results the agent reports (default `{kind: statuses, statuses: [UP]}`).
     #[serde(default)]
     pub report: Option<ReportFile>,
@@ -130,11 +134,17 @@ impl Default for CollectorSpec {
 }
 
 impl CollectorSpec {
-    /// The rule for a target of `resource_type` and `resource_id`, if any.
-    pub fn rule(&self, resource_type: &str, resource_id: &str) -> Option<&TargetRule> {
+    /// The rule for a target of `resource_type` and `resource_id` at `version` (`None`: any
+    /// version), if any.
+    pub fn rule(
+        &self,
+        resource_type: &str,
+        resource_id: &str,
+        version: Option<i64>,
+    ) -> Option<&TargetRule> {
         self.targets
             .iter()
-            .find(|r| r.matches(resource_type, resource_id))
+            .find(|r| r.matches(resource_type, resource_id, version))
     }
 }
 
@@ -143,6 +153,8 @@ impl CollectorSpec {
 pub struct TargetRule {
     /// `<resource_type>/<resource_id>` glob.
     pub pattern: String,
+    /// The target version it is for, or every one.
+    pub version: Option<i64>,
     /// What the agent reports.
     pub report: Report,
     /// HTTP errors for the next REST calls.
@@ -152,10 +164,15 @@ pub struct TargetRule {
 }
 
 impl TargetRule {
-    /// Whether the rule's glob matches `<resource_type>/<resource_id>`.
-    pub fn matches(&self, resource_type: &str, resource_id: &str) -> bool {
+    /// Whether the rule's glob matches `<resource_type>/<resource_id>`, and its version (if it
+    /// names one) is `version` (unless that is `None`).
+    pub fn matches(&self, resource_type: &str, resource_id: &str, version: Option<i64>) -> bool {
         let name = format!("{resource_type}/{resource_id}");
-        glob(self.pattern.as_bytes(), name.as_bytes())
+        let version_fits = match (self.version, version) {
+            (Some(wanted), Some(actual)) => wanted == actual,
+            _ => true,
+        };
+        glob(self.pattern.as_bytes(), name.as_bytes()) && version_fits
     }
 }
 
@@ -276,6 +293,7 @@ fn target_rule(rule: TargetRuleFile) -> Result<TargetRule, (String, String)> {
     };
     Ok(TargetRule {
         pattern: rule.pattern,
+        version: rule.version,
         report,
         http_error,
         latency: rule.latency,
@@ -308,7 +326,7 @@ mod tests {
         let spec = parse("{}").expect("valid");
         assert_eq!(spec, CollectorSpec::default());
         assert_eq!(spec.public_url, "http://collector-agents-se:7070");
-        assert!(spec.rule("ports", "x").is_none());
+        assert!(spec.rule("ports", "x", None).is_none());
     }
 
     #[test]
@@ -316,12 +334,12 @@ mod tests {
         let spec =
             parse("targets:\n  - match: 'ports/*'\n    report: {kind: flapping, times: 3}\n")
                 .expect("valid");
-        let rule = spec.rule("ports", "abc").expect("matches");
+        let rule = spec.rule("ports", "abc", None).expect("matches");
         assert_eq!(
             rule.report,
             Report::Statuses(vec!["UP".into(), "FAIL".into(), "UP".into()])
         );
-        assert!(spec.rule("load_balancers", "abc").is_none());
+        assert!(spec.rule("load_balancers", "abc", None).is_none());
     }
 
     #[test]
@@ -331,11 +349,11 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(
-            spec.rule("ports", "ab").map(|r| &r.report),
+            spec.rule("ports", "ab", None).map(|r| &r.report),
             Some(&Report::Silent)
         );
         assert_eq!(
-            spec.rule("ports", "b").map(|r| &r.report),
+            spec.rule("ports", "b", None).map(|r| &r.report),
             Some(&Report::Unreachable)
         );
     }

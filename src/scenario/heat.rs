@@ -49,6 +49,10 @@ pub struct StackRuleFile {
     /// A stack name, or a glob where `*` matches any run of characters and `?` one character.
     #[serde(rename = "match")]
     pub pattern: String,
+    /// Only for this operation of the stack: 1 is its create, 2 its first update, ...
+    /// (the recorded outputs of a stack change when it is updated).
+    #[serde(default)]
+    pub generation: Option<u32>,
     /// Overrides `heat.in_progress_reads` for these stacks.
     #[serde(default)]
     pub in_progress_reads: Option<u32>,
@@ -164,9 +168,12 @@ impl Default for HeatSpec {
 }
 
 impl HeatSpec {
-    /// The rule for a stack name, if any.
-    pub fn rule(&self, stack_name: &str) -> Option<&StackRule> {
-        self.stacks.iter().find(|r| r.matches(stack_name))
+    /// The rule for a stack name at its `generation`-th operation (`None`: rules without a
+    /// generation only), if any.
+    pub fn rule(&self, stack_name: &str, generation: Option<u32>) -> Option<&StackRule> {
+        self.stacks.iter().find(|r| {
+            r.matches(stack_name) && (r.generation.is_none() || r.generation == generation)
+        })
     }
 }
 
@@ -175,6 +182,8 @@ impl HeatSpec {
 pub struct StackRule {
     /// Name or glob.
     pub pattern: String,
+    /// The operation it is for (1 = create), or every one.
+    pub generation: Option<u32>,
     /// Reads in progress, if overridden.
     pub in_progress_reads: Option<u32>,
     /// Scripted output values.
@@ -299,6 +308,7 @@ fn stack_rule(rule: StackRuleFile) -> Result<StackRule, (String, String)> {
     };
     Ok(StackRule {
         pattern: rule.pattern,
+        generation: rule.generation,
         in_progress_reads: rule.in_progress_reads,
         outputs: rule.outputs,
         output_order: rule.output_order,
@@ -350,8 +360,14 @@ mod tests {
             "stacks:\n  - {match: 'lb_*', in_progress_reads: 3}\n  - {match: '*', in_progress_reads: 0}\n",
         )
         .expect("valid");
-        assert_eq!(spec.rule("lb_x").and_then(|r| r.in_progress_reads), Some(3));
-        assert_eq!(spec.rule("port").and_then(|r| r.in_progress_reads), Some(0));
+        assert_eq!(
+            spec.rule("lb_x", None).and_then(|r| r.in_progress_reads),
+            Some(3)
+        );
+        assert_eq!(
+            spec.rule("port", None).and_then(|r| r.in_progress_reads),
+            Some(0)
+        );
     }
 
     #[test]

@@ -199,10 +199,11 @@ pub struct DocumentFile {
     #[serde(default)]
     #[schemars(with = "Vec<CheckpointFile>")]
     pub checkpoints: Vec<Spanned<CheckpointFile>>,
-    /// The recorded document this one reproduces, relative to the scenario file (the golden
-    /// test compares the two checkpoint by checkpoint).
+    /// The recorded documents this one reproduces, relative to the scenario file: their
+    /// checkpoints in order (one repeated in a later document counted once) are this
+    /// document's, compared checkpoint by checkpoint by `heatbed run --recorded` and the tests.
     #[serde(default)]
-    pub recorded: Option<String>,
+    pub recorded: Vec<String>,
     /// Or: the calls the fake Heat received, each a numbered checkpoint, in order.
     #[serde(default)]
     pub heat_journal: Option<JournalFile>,
@@ -252,6 +253,17 @@ pub enum RedactionFile {
     JobSuffix(JobSuffixRedaction),
     /// Any regular expression.
     Regex(RegexRedaction),
+    /// Sort the lists held under a key, wherever it appears (for sets written in an order
+    /// that depends on random ids, such as a job's `dependency`).
+    Sort(SortRedaction),
+}
+
+/// `kind: sort`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SortRedaction {
+    /// The object key whose list values are sorted, e.g. `dependency`.
+    pub key: String,
 }
 
 /// `kind: job_suffix`.
@@ -285,4 +297,5 @@ tagged! { StepFile, "action", {
 tagged! { RedactionFile, "kind", {
     "job_suffix" => JobSuffix,
     "regex" => Regex,
+    "sort" => Sort,
 } }

@@ -144,8 +144,8 @@ pub struct Document {
     pub checkpoints: Vec<Checkpoint>,
     /// For a journal document: which Heat calls it shows.
     pub journal: Option<JournalFilter>,
-    /// The recorded document it reproduces (path as written, relative to the scenario).
-    pub recorded: Option<String>,
+    /// The recorded documents it reproduces (paths as written, relative to the scenario).
+    pub recorded: Vec<String>,
 }
 
 /// The Heat calls a journal document shows, each a numbered checkpoint.
@@ -236,9 +236,17 @@ pub enum Pick {
 
 /// A redaction rule.
 #[derive(Debug, Clone)]
-pub struct Redaction {
-    /// What to find.
-    pub regex: Regex,
-    /// What replaces it.
-    pub replacement: String,
+pub enum Redaction {
+    /// Replace what a regex finds.
+    Replace {
+        /// What to find.
+        regex: Regex,
+        /// What replaces it.
+        replacement: String,
+    },
+    /// Sort the lists under this object key.
+    Sort {
+        /// The key.
+        key: String,
+    },
 }

@@ -10,8 +10,8 @@ use serde_saphyr::Spanned;
 use super::error::{LoadError, Position};
 use super::model::{
     CheckpointFile, CommandWorker, DeleteStep, DocumentFile, GohanStep, JournalFile, PutStep,
-    RedactionFile, ReferenceWorker, RegexRedaction, ScenarioFile, StepFile, Until, WaitStep,
-    WorkerFile,
+    RedactionFile, ReferenceWorker, RegexRedaction, ScenarioFile, SortRedaction, StepFile, Until,
+    WaitStep, WorkerFile,
 };
 use super::types::{
     Checkpoint, CollectorSpec, Condition, Document, JournalFilter, KeySelector, Pick, Redaction,
@@ -431,16 +431,20 @@ fn glob_regex(glob: &str) -> Regex {
 
 fn redaction(r: RedactionFile) -> Result<Redaction, String> {
     Ok(match r {
-        RedactionFile::JobSuffix(_) => Redaction {
+        RedactionFile::JobSuffix(_) => Redaction::Replace {
             regex: Regex::new(crate::snapshot::JOB_SUFFIX).expect("valid regex"),
             replacement: "${1}[suffix]".into(),
         },
         RedactionFile::Regex(RegexRedaction {
             pattern,
             replacement,
-        }) => Redaction {
+        }) => Redaction::Replace {
             regex: Regex::new(&pattern).map_err(|e| e.to_string())?,
             replacement,
         },
+        RedactionFile::Sort(SortRedaction { key }) if key.is_empty() => {
+            return Err("`key` must not be empty".into());
+        }
+        RedactionFile::Sort(SortRedaction { key }) => Redaction::Sort { key },
     })
 }

@@ -152,11 +152,13 @@ impl Targets {
         let n = state.created;
         state.created += 1;
         let id = id.map_or_else(|| target_id(&state.spec.public_url, n), str::to_string);
-        let rule = state
-            .spec
-            .targets
-            .iter()
-            .position(|r| r.matches(&input.resource_type, &input.resource_id));
+        let rule = state.spec.targets.iter().position(|r| {
+            r.matches(
+                &input.resource_type,
+                &input.resource_id,
+                Some(input.version),
+            )
+        });
         let target = Target {
             id,
             created_at: state.spec.clock + Duration::from_secs(u64::from(n)),
@@ -258,7 +260,7 @@ impl Targets {
             .spec
             .targets
             .iter()
-            .position(|r| r.matches(resource_type, resource_id))
+            .position(|r| r.matches(resource_type, resource_id, None))
         else {
             return (None, None);
         };

@@ -51,7 +51,7 @@ pub(super) fn show(state: &mut HeatState, index: usize, query: &Query) -> Result
     let stack = &state.stacks[index];
     let resolve = !param(query, "resolve_outputs").is_some_and(|v| v.eq_ignore_ascii_case("false"));
     let outputs =
-        (resolve && !stack.is_deleted()).then(|| views::outputs(stack, state.rule(&stack.name)));
+        (resolve && !stack.is_deleted()).then(|| views::outputs(stack, state.rule_of(stack)));
     let base = state.base();
     Ok(Reply::ok(
         json!({"stack": state.site(&base).show(stack, outputs.as_deref())}),
@@ -135,7 +135,7 @@ pub(super) fn outputs(
     key: Option<&str>,
 ) -> Result<Reply, HeatError> {
     let stack = &state.stacks[index];
-    let outputs = views::outputs(stack, state.rule(&stack.name));
+    let outputs = views::outputs(stack, state.rule_of(stack));
     let Some(key) = key else {
         let list: Vec<Value> = outputs.iter().map(|o| output(o, false)).collect();
         return Ok(Reply::ok(json!({"outputs": list})));

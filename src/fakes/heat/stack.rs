@@ -83,6 +83,8 @@ pub(super) struct Stack {
     pub(super) reason: String,
     pub(super) resources: Vec<Resource>,
     pub(super) events: Vec<Event>,
+    /// Creates and updates so far: 1 while the create runs, 2 after the first update, ...
+    pub(super) operations: u32,
     pending: Option<(u32, Outcome)>,
 }
 
@@ -119,6 +121,7 @@ impl Stack {
             reason: String::new(),
             resources: Vec::new(),
             events: Vec::new(),
+            operations: 0,
             pending: None,
         }
     }
@@ -136,6 +139,9 @@ impl Stack {
     /// Starts `action`: in progress for `reads` reads, then `outcome`.
     pub(super) fn start(&mut self, action: Action, reads: u32, outcome: Outcome, now: &str) {
         self.action = action;
+        if action != Action::Delete {
+            self.operations += 1;
+        }
         self.status = Status::InProgress;
         self.reason = format!("Stack {} started", action.word());
         if action != Action::Create {

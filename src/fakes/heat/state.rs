@@ -137,9 +137,14 @@ impl HeatState {
             .ok_or_else(|| HeatError::stack_not_found(&format!("{name}/{id}")))
     }
 
-    /// The rule of a stack name.
+    /// The rule of a stack name (rules for one generation excluded).
     pub(super) fn rule(&self, name: &str) -> Option<&StackRule> {
-        self.spec.rule(name)
+        self.spec.rule(name, None)
+    }
+
+    /// The rule for a stack as it is now: its current operation's rule first.
+    pub(super) fn rule_of(&self, stack: &super::stack::Stack) -> Option<&StackRule> {
+        self.spec.rule(&stack.name, Some(stack.operations))
     }
 
     /// Reads a stack stays in progress.

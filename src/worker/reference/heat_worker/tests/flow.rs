@@ -164,6 +164,7 @@ pub(super) fn recorded_results(name: &str) -> Vec<(String, Value)> {
 fn rule(pattern: &str) -> StackRule {
     StackRule {
         pattern: pattern.into(),
+        generation: None,
         in_progress_reads: None,
         outputs: Map::new(),
         output_order: Vec::new(),

@@ -1,0 +1,118 @@
+//! `heatbed import`: turn a folder of recorded flows (laid out like the ESI investigation's
+//! `05_load_balancer`: `stored_in_etcd/<component>/<Flow>_NN.md`, optionally
+//! `result_log/04_etcd_watcher_log/etcd-config-watcher.log`) plus heat-template documents into
+//! runnable scenarios whose documents name the recorded ones. Nothing here knows a resource
+//! type by name: types, keys and versions come from the documents.
+
+mod build;
+mod folder;
+mod order;
+
+use std::path::{Path, PathBuf};
+
+pub use folder::ImportError;
+
+/// One imported scenario.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Imported {
+    /// The flow it reproduces, e.g. `CreateLoadbalancer`.
+    pub flow: String,
+    /// Suggested file name, e.g. `create_loadbalancer.yaml`.
+    pub file_name: String,
+    /// The scenario, as YAML.
+    pub yaml: String,
+}
+
+/// Imports the flows of `dir` (only `flow` when given) with the templates of `templates`.
+/// `scenario_dir` is where the scenarios will live: recorded paths are written relative to it.
+pub fn import(
+    dir: &Path,
+    templates: &Path,
+    flow: Option<&str>,
+    scenario_dir: &Path,
+) -> Result<Vec<Imported>, ImportError> {
+    let folder = folder::Folder::read(dir, templates)?;
+    let ordered = order::flows_in_order(&folder);
+    let wanted: Vec<&str> = match flow {
+        Some(name) if ordered.iter().any(|f| f == name) => vec![name],
+        Some(name) => {
+            return Err(ImportError::NoSuchFlow {
+                flow: name.into(),
+                known: ordered.join(", "),
+            });
+        }
+        None => ordered
+            .iter()
+            .map(String::as_str)
+            .filter(|f| folder.has_results(f))
+            .collect(),
+    };
+    wanted
+        .into_iter()
+        .map(|name| {
+            let position = ordered.iter().position(|f| f == name).unwrap_or(0);
+            let yaml = build::scenario(&folder, &ordered[..=position], scenario_dir)?;
+            Ok(Imported {
+                flow: name.to_string(),
+                file_name: format!("{}.yaml", snake(name)),
+                yaml,
+            })
+        })
+        .collect()
+}
+
+/// `CreateLoadbalancer` -> `create_loadbalancer`, `03_HeatWorker` -> `heat_worker`.
+pub(crate) fn snake(name: &str) -> String {
+    let name = name.trim_start_matches(|c: char| c.is_ascii_digit() || c == '_');
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 && !out.ends_with('_') {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// `path` relative to `base` (both made absolute first).
+fn relative(path: &Path, base: &Path) -> PathBuf {
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (path, base) = (absolute(path), absolute(base));
+    let common = path
+        .components()
+        .zip(base.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out = PathBuf::new();
+    for _ in base.components().skip(common) {
+        out.push("..");
+    }
+    for part in path.components().skip(common) {
+        out.push(part);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_become_snake_case() {
+        assert_eq!(snake("CreateLoadbalancer"), "create_loadbalancer");
+        assert_eq!(snake("03_HeatWorker"), "heat_worker");
+        assert_eq!(
+            snake("UpdateLoadbalancerInterface"),
+            "update_loadbalancer_interface"
+        );
+    }
+
+    #[test]
+    fn relative_paths_climb_out_of_the_base() {
+        let got = relative(
+            Path::new("/a/shared/x/y.md"),
+            Path::new("/a/main/scenarios"),
+        );
+        assert_eq!(got, PathBuf::from("../../shared/x/y.md"));
+    }
+}
