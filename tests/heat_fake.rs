@@ -393,6 +393,40 @@ async fn a_stack_lives_through_create_show_update_and_delete() {
     assert_ne!(again["stack"]["id"], id);
 }
 
+/// The recorded Heat ran on CPython 2: its output objects' keys come in that dict order
+/// (ESI-SPEC §1.2), and a worker that keeps them prints `heat_outputs` as recorded.
+#[tokio::test]
+async fn output_objects_come_in_cpython_2_key_order() {
+    let api = Api::start(HeatSpec::default()).await;
+    let (status, created) = api.create("lb_1", json!({"name": "one"})).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let id = created["stack"]["id"].as_str().expect("id").to_string();
+    api.settle("lb_1").await;
+    let keys =
+        |o: &Value| -> Vec<String> { o.as_object().expect("object").keys().cloned().collect() };
+    let shown = api.show("lb_1").await;
+    for output in shown["outputs"].as_array().expect("outputs") {
+        assert_eq!(keys(output), ["output_value", "description", "output_key"]);
+    }
+    let (_, listed, _) = api
+        .call(Method::GET, &format!("/stacks/lb_1/{id}/outputs"), None)
+        .await;
+    for output in listed["outputs"].as_array().expect("outputs") {
+        assert_eq!(keys(output), ["description", "output_key"]);
+    }
+    let (_, one, _) = api
+        .call(
+            Method::GET,
+            &format!("/stacks/lb_1/{id}/outputs/label"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        keys(&one["output"]),
+        ["output_value", "description", "output_key"]
+    );
+}
+
 #[tokio::test]
 async fn list_filters_and_sorts_newest_first() {
     let api = Api::start(HeatSpec::default()).await;

@@ -104,11 +104,13 @@ impl Site<'_> {
     }
 }
 
-/// An output as Heat prints it; `with_value` false for the outputs list.
+/// An output as the recorded Heat printed it: its dict was built `description`, `output_key`,
+/// `output_value` (`output_error` when resolution raised), so its keys come out in the CPython 2
+/// dict order of that insertion: `output_value, [output_error,] description, output_key`
+/// (ESI-SPEC §1.2, the recorded `heat stack-show`). `with_value` false for the outputs list,
+/// whose items are `description, output_key`.
 pub(super) fn output(o: &Output, with_value: bool) -> Value {
     let mut body = Map::new();
-    body.insert("output_key".into(), json!(o.key));
-    body.insert("description".into(), json!(o.description));
     if with_value {
         match &o.value {
             Ok(value) => {
@@ -120,6 +122,8 @@ pub(super) fn output(o: &Output, with_value: bool) -> Value {
             }
         }
     }
+    body.insert("description".into(), json!(o.description));
+    body.insert("output_key".into(), json!(o.key));
     Value::Object(body)
 }
 
@@ -171,4 +175,45 @@ fn sorted(map: Map<String, Value>) -> Value {
     let mut entries: Vec<_> = map.into_iter().collect();
     entries.sort_by(|a, b| a.0.cmp(&b.0));
     Value::Object(entries.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::{Output, output};
+
+    fn keys(value: &Value) -> Vec<&str> {
+        value
+            .as_object()
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn outputs_print_their_keys_in_cpython_2_dict_order() {
+        let resolved = Output {
+            key: "id".into(),
+            description: "Network ID".into(),
+            value: Ok(json!("n-1")),
+        };
+        assert_eq!(
+            keys(&output(&resolved, true)),
+            ["output_value", "description", "output_key"]
+        );
+        assert_eq!(
+            keys(&output(&resolved, false)),
+            ["description", "output_key"]
+        );
+        let failed = Output {
+            value: Err("The Referenced Attribute (monitor link) is incorrect.".into()),
+            ..resolved
+        };
+        let shown = output(&failed, true);
+        assert_eq!(
+            keys(&shown),
+            ["output_value", "output_error", "description", "output_key"]
+        );
+        assert_eq!(shown["output_value"], Value::Null);
+    }
 }

@@ -3,7 +3,7 @@
 //! claim, `/state`, `/jobs/finished` (create), and `job_state` compare-and-delete.
 
 use etcd_client::{Client, Compare, CompareOp, PutOptions, Txn, TxnOp};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::claim::Claim;
 use super::errors::JobError;
@@ -19,7 +19,7 @@ pub(crate) struct Outcome {
     pub(crate) stack_status: String,
     /// `stack_status_reason`.
     pub(crate) reason: String,
-    /// Heat's outputs, in Heat's order.
+    /// Heat's outputs: in Heat's order, each object's keys in the order Heat sent them.
     pub(crate) outputs: Vec<Value>,
     /// `heat_stacks.stack_id`: the stack name, `""` after a delete.
     pub(crate) stack_id: String,
@@ -51,20 +51,19 @@ impl Writer<'_> {
     /// Reports `outcome` and finishes the job. Stops before `/state` if the claim is gone.
     pub(crate) async fn finished(&self, outcome: &Outcome) -> Result<(), JobError> {
         let job = self.job;
-        let outputs: Vec<Value> = outcome.outputs.iter().map(python_output).collect();
         if outcome.settled {
-            let stack = stack_value(job, outcome, &outputs);
+            let stack = stack_value(job, outcome);
             let key = self.key("/esi-worker/heat_stacks");
             self.put(&key, python_json(&stack, true), None).await?;
         }
-        let result = python_json(&job_state_value(outcome, &outputs), true);
+        let result = python_json(&job_state_value(outcome), true);
         let job_state = self.key("/esi-worker/job_state");
         self.swap(&job_state, EMPTY, Some(result.clone())).await?;
         let working = format!("/jobs/working/{}", job.id);
         let reservation = self.claim.reservation.clone();
         self.swap(&working, &reservation, Some(reservation.clone()))
             .await?;
-        let state = state_value(job, outcome, &outputs);
+        let state = state_value(job, outcome);
         self.put(&self.key("/state"), python_json(&state, true), None)
             .await?;
         self.create(&format!("/jobs/finished/{}", job.id)).await?;
@@ -151,11 +150,11 @@ pub(crate) async fn create_empty(etcd: &mut Client, key: &str) -> Result<(), Job
         .map_err(JobError::etcd(format!("create {key}")))
 }
 
-/// The `/esi-worker/heat_stacks` value (ESI-SPEC §1.7), `outputs` already in Python order.
-pub(crate) fn stack_value(job: &Job, outcome: &Outcome, outputs: &[Value]) -> Value {
+/// The `/esi-worker/heat_stacks` value (ESI-SPEC §1.7).
+pub(crate) fn stack_value(job: &Job, outcome: &Outcome) -> Value {
     json!({
         "id": format!("{}:{}", job.resource_type, job.resource_id),
-        "output": outputs,
+        "output": outcome.outputs,
         "stack_id": outcome.stack_id,
         "stack_status": outcome.stack_status,
         "status_reason": outcome.reason,
@@ -164,12 +163,14 @@ pub(crate) fn stack_value(job: &Job, outcome: &Outcome, outputs: &[Value]) -> Va
 }
 
 /// The `/esi-worker/job_state` result (ESI-SPEC §1.6).
-pub(crate) fn job_state_value(outcome: &Outcome, outputs: &[Value]) -> Value {
-    json!({"heat_outputs": outputs, "orchestration_state": outcome.stack_status})
+pub(crate) fn job_state_value(outcome: &Outcome) -> Value {
+    json!({"heat_outputs": outcome.outputs, "orchestration_state": outcome.stack_status})
 }
 
-/// The `/state` value: PY-S outside, `heat_outputs` a PY-U string (ESI-SPEC §1.8).
-pub(crate) fn state_value(job: &Job, outcome: &Outcome, outputs: &[Value]) -> Value {
+/// The `/state` value: PY-S outside, `heat_outputs` a PY-U string (ESI-SPEC §1.8) whose
+/// output objects keep the key order Heat returned them in, as the recorded Python worker's
+/// dicts did (the recorded Heat: `output_value, description, output_key`).
+pub(crate) fn state_value(job: &Job, outcome: &Outcome) -> Value {
     let word = job.action.state_word();
     let worker_state = match outcome.error {
         None => format!("{word}_COMPLETED"),
@@ -178,7 +179,7 @@ pub(crate) fn state_value(job: &Job, outcome: &Outcome, outputs: &[Value]) -> Va
     let heat_outputs = if job.action == Action::LogicalDelete && outcome.error.is_none() {
         "[]".to_string()
     } else {
-        python_json(&Value::Array(outputs.to_vec()), false)
+        python_json(&Value::Array(outcome.outputs.clone()), false)
     };
     json!({
         "error": outcome.error.clone().unwrap_or_default(),
@@ -189,25 +190,4 @@ pub(crate) fn state_value(job: &Job, outcome: &Outcome, outputs: &[Value]) -> Va
         },
         "version": job.version,
     })
-}
-
-/// One output as the worker's Python dict prints it: `output_value, description, output_key`
-/// (CPython 2.7 dict order of these keys, ESI-SPEC §1.2), other keys after them.
-pub(crate) fn python_output(output: &Value) -> Value {
-    const ORDER: [&str; 3] = ["output_value", "description", "output_key"];
-    let Value::Object(map) = output else {
-        return output.clone();
-    };
-    let mut ordered = Map::new();
-    for key in ORDER {
-        if let Some(v) = map.get(key) {
-            ordered.insert(key.to_string(), v.clone());
-        }
-    }
-    for (k, v) in map {
-        if !ORDER.contains(&k.as_str()) {
-            ordered.insert(k.clone(), v.clone());
-        }
-    }
-    Value::Object(ordered)
 }

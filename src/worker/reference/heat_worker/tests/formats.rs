@@ -5,20 +5,23 @@
 use serde_json::{Map, Value, json};
 
 use super::super::job::{Action, Job};
-use super::super::state::{Outcome, job_state_value, python_output, stack_value, state_value};
+use super::super::state::{Outcome, job_state_value, stack_value, state_value};
 use super::recorded::{blocks, documents, read, shared};
 use crate::encoding::python_json;
 
-/// Outputs as Heat sends them on the wire (`output_key, description, output_value`): the
-/// worker must reorder them itself.
-fn heat_wire(outputs: &Value) -> Vec<Value> {
+/// The recorded Heat's key order of an output object (CPython 2 dict order, ESI-SPEC §1.2).
+const HEAT_ORDER: [&str; 3] = ["output_value", "description", "output_key"];
+
+/// `outputs` with each object's keys in `order`, as a Heat answering in that order sends them.
+/// The recorded `heat_stacks` outputs are sorted (PY-S), so the order must come from Heat.
+fn heat_wire(outputs: &Value, order: [&str; 3]) -> Vec<Value> {
     outputs
         .as_array()
         .into_iter()
         .flatten()
         .map(|o| {
             let mut m = Map::new();
-            for k in ["output_key", "description", "output_value"] {
+            for k in order {
                 m.insert(k.into(), o[k].clone());
             }
             Value::Object(m)
@@ -68,27 +71,26 @@ fn check_document(name: &str, doc: &str) -> usize {
         let outcome = Outcome {
             stack_status: stack["stack_status"].as_str().expect("status").into(),
             reason: stack["status_reason"].as_str().expect("reason").into(),
-            outputs: heat_wire(&stack["output"]),
+            outputs: heat_wire(&stack["output"], HEAT_ORDER),
             stack_id: stack["stack_id"].as_str().expect("stack_id").into(),
             settled: true,
             error: None,
         };
-        let outputs: Vec<Value> = outcome.outputs.iter().map(python_output).collect();
-        let built = stack_value(&job, &outcome, &outputs);
+        let built = stack_value(&job, &outcome);
         assert_eq!(
             python_json(&built, true),
             python_json(&stack, true),
             "{name}: heat_stacks"
         );
         if let Some(job_state) = find("/esi-worker/job_state", path) {
-            let built = job_state_value(&outcome, &outputs);
+            let built = job_state_value(&outcome);
             assert_eq!(
                 python_json(&built, true),
                 python_json(&job_state, true),
                 "{name}: job_state"
             );
         }
-        let built = state_value(&job, &outcome, &outputs);
+        let built = state_value(&job, &outcome);
         let raw = python_json(&built, true);
         let decoded: Value = serde_json::from_str(&raw).expect("PY-S is JSON");
         assert_eq!(decoded, *state, "{name}: /state");
@@ -146,7 +148,50 @@ fn a_failed_job_reports_its_error() {
         error: Some("stack port_p ended UPDATE_FAILED: Resource UPDATE failed".into()),
     };
     assert_eq!(
-        python_json(&state_value(&job, &outcome, &[]), true),
+        python_json(&state_value(&job, &outcome), true),
         r#"{"error": "stack port_p ended UPDATE_FAILED: Resource UPDATE failed", "state": {"heat_outputs": "[]", "orchestration_state": "UPDATE_FAILED", "worker_state": "MODIFY_FAILED"}, "version": 2}"#
+    );
+}
+
+#[test]
+fn heat_outputs_keep_the_key_order_heat_returned() {
+    let job = Job {
+        id: "j".into(),
+        action: Action::Create,
+        resource_type: "network".into(),
+        resource_id: "n".into(),
+        version: json!(1),
+        params: Vec::new(),
+        resource_input: json!({}),
+    };
+    let recorded =
+        json!([{"description": "Network ID", "output_key": "id", "output_value": "n-1"}]);
+    let outcome = |order| Outcome {
+        stack_status: "CREATE_COMPLETE".into(),
+        reason: "Stack CREATE completed successfully".into(),
+        outputs: heat_wire(&recorded, order),
+        stack_id: "network_n".into(),
+        settled: true,
+        error: None,
+    };
+    let heat_outputs = |order| state_value(&job, &outcome(order))["state"]["heat_outputs"].clone();
+    assert_eq!(
+        heat_outputs(HEAT_ORDER),
+        r#"[{"output_value": "n-1", "description": "Network ID", "output_key": "id"}]"#
+    );
+    assert_eq!(
+        heat_outputs(["output_key", "output_value", "description"]),
+        r#"[{"output_key": "id", "output_value": "n-1", "description": "Network ID"}]"#,
+        "another Heat's order is kept, not rewritten to the recorded one"
+    );
+    let with_error: Value = serde_json::from_str(
+        r#"{"output_value": null, "output_error": "boom", "description": "d", "output_key": "k"}"#,
+    )
+    .expect("json");
+    let mut failed = outcome(HEAT_ORDER);
+    failed.outputs = vec![with_error];
+    assert_eq!(
+        state_value(&job, &failed)["state"]["heat_outputs"],
+        r#"[{"output_value": null, "output_error": "boom", "description": "d", "output_key": "k"}]"#
     );
 }
