@@ -6,6 +6,7 @@ mod config;
 mod heat_worker;
 mod job_manager;
 mod log;
+mod template_path;
 
 use std::time::Duration;
 

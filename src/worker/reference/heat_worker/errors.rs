@@ -48,6 +48,15 @@ pub(crate) enum JobError {
     /// The job, its template or a referenced stack is not usable.
     #[error("{0}")]
     Input(String),
+    /// The `template_path` mapping of the job's type does not evaluate.
+    #[error("the template_path mapping of {resource_type} does not evaluate")]
+    TemplatePath {
+        /// The job's resource type.
+        resource_type: String,
+        /// Why.
+        #[source]
+        source: crate::worker::reference::job_manager::MappingError,
+    },
     /// The template does not render.
     #[error("template {template} does not render: {detail}")]
     Render {

@@ -134,7 +134,7 @@ async fn drive(ctx: &Context, job: &Job) -> Result<Outcome, JobError> {
     if job.action == Action::LogicalDelete {
         return delete(ctx, job, existing, budget).await;
     }
-    let template_id = template::template_id(&job.resource_type, &job.resource_input)
+    let template_id = template::template_id(job)?
         .ok_or_else(|| JobError::Input(format!("{} has no template", job.resource_type)))?;
     log(format!("Template id {template_id} resolved from mapping"));
     let source = retry(ctx.backoff, &ctx.shutdown, || {

@@ -24,6 +24,9 @@ mod sync;
 #[cfg(test)]
 mod etcd_tests;
 
+pub(super) use mapping::{Context, Mapping, MappingError, Resources};
+pub(super) use schema::{ResourceKey, Schemas};
+
 use std::time::Duration;
 
 use etcd_client::Client;
