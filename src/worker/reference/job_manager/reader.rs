@@ -10,7 +10,7 @@ use super::job::{self, JobName, Template};
 use super::mapping::{Context, Mapping, Resources};
 use super::queue_store::{self as store, StoreError};
 use super::schedule::Queue;
-use super::schema::{ConfigKey, ResourceKey, Schemas, classify};
+use super::schema::{ConfigKey, ResourceKey, Schemas, classify, unseen_type};
 use super::state::{self, Situation};
 use crate::worker::reference::Log;
 
@@ -95,17 +95,37 @@ impl Manager {
         }
     }
 
+    /// What `/config/<path>` names. A path no embedded schema claims is a resource of the
+    /// heat template paired with its plural ([`unseen_type`]) when there is one: the type is
+    /// the template id and the resource is `known`.
+    pub(crate) fn classify(&self, path: &str) -> Option<ConfigKey> {
+        match classify(path)? {
+            ConfigKey::Resource {
+                mut key,
+                known: false,
+            } => {
+                let paired = unseen_type(&key.type_, self.templates.keys()).cloned();
+                let known = paired.is_some();
+                if let Some(type_) = paired {
+                    key.type_ = type_;
+                }
+                Some(ConfigKey::Resource { key, known })
+            }
+            other => Some(other),
+        }
+    }
+
     /// A `/config/<path>` put.
     pub(crate) async fn config_put(&mut self, path: &str, raw: &[u8]) -> Result<(), StoreError> {
-        let Some(kind) = classify(path) else {
+        let Some(kind) = self.classify(path) else {
             return Ok(());
         };
-        let key = match kind {
+        let (key, known) = match kind {
             ConfigKey::Template(id) => {
                 self.template_put(&id, raw);
                 return Ok(());
             }
-            ConfigKey::Resource { key, .. } => key,
+            ConfigKey::Resource { key, known } => (key, known),
         };
         let Some(resource) = decode(raw) else {
             self.line(format_args!("Ignored undecodable config /config/{path}"));
@@ -135,7 +155,7 @@ impl Manager {
             Some(v) => self.line(format_args!("State of {name} is at version {v}")),
         }
 
-        let Some(template_id) = self.template_id(&key, &resource) else {
+        let Some(template_id) = self.template_id(&key, known, &resource) else {
             self.line(format_args!("Non workable resource: {name}"));
             if state_version.is_some_and(|v| v >= resource.version) {
                 return Ok(());
@@ -168,7 +188,7 @@ impl Manager {
     /// A `/config/<path>` delete: Gohan's clean-up after a logical delete (or a physical
     /// delete, not observed): the mirror and the heat stack record go.
     pub(crate) async fn config_delete(&mut self, path: &str) -> Result<(), StoreError> {
-        let key = match classify(path) {
+        let key = match self.classify(path) {
             Some(ConfigKey::Template(id)) => {
                 self.templates.remove(&id);
                 return Ok(());
@@ -219,12 +239,18 @@ impl Manager {
         Ok(())
     }
 
-    /// The template id of a resource, `None` if it is non-workable.
-    fn template_id(&self, key: &ResourceKey, resource: &Resource) -> Option<String> {
-        let raw = Schemas::recorded()
-            .by_type(&key.type_)?
-            .template_path
-            .as_ref()?;
+    /// The template id of a resource, `None` if it is non-workable. A type without an
+    /// embedded schema that is `known` (paired with a template) uses that template, as a
+    /// schema with `template_path: "C<type>"` would.
+    fn template_id(&self, key: &ResourceKey, known: bool, resource: &Resource) -> Option<String> {
+        let Some(schema) = Schemas::recorded().by_type(&key.type_) else {
+            let id = known.then(|| key.type_.clone())?;
+            self.line(format_args!(
+                "Template id {id} resolved from mapping: C{id}"
+            ));
+            return Some(id);
+        };
+        let raw = schema.template_path.as_ref()?;
         let ctx = Context {
             type_: &key.type_,
             body: &resource.body,

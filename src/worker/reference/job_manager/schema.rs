@@ -84,7 +84,8 @@ pub(crate) struct ResourceKey {
 pub(crate) enum ConfigKey {
     /// `/config/v2.0/heat_templates/<template id>`.
     Template(String),
-    /// A resource; `known` is false when no schema has its path.
+    /// A resource; `known` is false when no schema has its path (and, through the job
+    /// manager's `classify`, no heat template pairs with it: [`unseen_type`]).
     Resource {
         /// Type and id.
         key: ResourceKey,
@@ -113,6 +114,38 @@ pub(crate) fn classify(path: &str) -> Option<ConfigKey> {
         },
         known,
     })
+}
+
+/// Gohan's plural of a resource type, spelled the way the heat worker derives its keys from a
+/// job's `resource_type` (`heat_worker/job.rs`): `traffic_mirrors`, `reserve_addresses`,
+/// `policies`. The two must agree, or the worker would report to another key.
+pub(crate) fn plural(singular: &str) -> String {
+    if singular.ends_with('s') || singular.ends_with('x') {
+        format!("{singular}es")
+    } else if let Some(stem) = singular
+        .strip_suffix('y')
+        .filter(|s| !s.ends_with(['a', 'e', 'o', 'u']))
+    {
+        format!("{stem}ies")
+    } else {
+        format!("{singular}s")
+    }
+}
+
+/// A resource type no embedded schema knows, paired with a heat template: the template whose
+/// id's [`plural`] is the key's plural (`/config/v2.0/traffic_mirrors/<id>` with
+/// `/config/v2.0/heat_templates/traffic_mirror`). That is what a Gohan schema with id
+/// `<template id>`, plural `<plural>`, `template_path: "C<template id>"` and no relations
+/// would give; hyphens in the plural count as underscores (`security-groups`).
+pub(crate) fn unseen_type<'a>(
+    plural_segment: &str,
+    template_ids: impl IntoIterator<Item = &'a String>,
+) -> Option<&'a String> {
+    let wanted = plural_segment.replace('-', "_");
+    template_ids
+        .into_iter()
+        .filter(|id| plural(id) == wanted)
+        .min()
 }
 
 #[cfg(test)]
@@ -161,5 +194,38 @@ mod tests {
                 .is_none()
         );
         assert!(schemas.by_type("port").unwrap().template_path.is_some());
+    }
+
+    #[test]
+    fn unseen_plurals_pair_with_the_template_of_their_singular() {
+        let ids: Vec<String> = ["traffic_mirror", "policy", "address", "traffic_mirrors"]
+            .map(String::from)
+            .into();
+        assert_eq!(
+            unseen_type("traffic_mirrors", &ids).map(String::as_str),
+            Some("traffic_mirror")
+        );
+        assert_eq!(
+            unseen_type("policies", &ids).map(String::as_str),
+            Some("policy")
+        );
+        assert_eq!(
+            unseen_type("addresses", &ids).map(String::as_str),
+            Some("address")
+        );
+        assert_eq!(
+            unseen_type("traffic-mirrors", &ids).map(String::as_str),
+            Some("traffic_mirror")
+        );
+        assert_eq!(unseen_type("widgets", &ids), None);
+        for (one, many) in [
+            ("network", "networks"),
+            ("vnf_instance", "vnf_instances"),
+            ("reserve_address", "reserve_addresses"),
+            ("policy", "policies"),
+            ("gateway", "gateways"),
+        ] {
+            assert_eq!(plural(one), many);
+        }
     }
 }

@@ -117,14 +117,22 @@ async fn resync(manager: &mut Manager) -> Result<i64, LoopError> {
 
     recover_jobs(manager, &jobs).await?;
 
-    // Templates, then every body (paths may point anywhere), then changes in write order.
+    // Templates (they name the types no schema knows), then every body (paths may point
+    // anywhere), then changes in write order.
+    let paths = || {
+        config
+            .iter()
+            .filter_map(|(k, v, r)| Some((k.strip_prefix("/config/")?, v, r)))
+    };
+    for (path, value, _) in paths() {
+        if let Some(ConfigKey::Template(id)) = classify(path) {
+            manager.template_put(&id, value);
+        }
+    }
     let mut resources = vec![];
-    for (key, value, mod_revision) in &config {
-        let Some(path) = key.strip_prefix("/config/") else {
-            continue;
-        };
-        match classify(path) {
-            Some(ConfigKey::Template(id)) => manager.template_put(&id, value),
+    for (path, value, mod_revision) in paths() {
+        match manager.classify(path) {
+            Some(ConfigKey::Template(_)) => {}
             Some(ConfigKey::Resource { key: rk, .. }) => {
                 if let Some(resource) = decode(value) {
                     manager.configs.0.insert(rk, resource);
