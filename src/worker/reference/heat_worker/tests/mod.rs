@@ -6,3 +6,4 @@ mod flow;
 mod formats;
 mod recorded;
 mod rendering;
+mod world;

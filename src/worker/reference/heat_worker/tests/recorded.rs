@@ -57,6 +57,24 @@ pub(super) fn blocks(doc: &str) -> Vec<(String, Value)> {
         .collect()
 }
 
+/// The recorded job of a `02_JobManager` document.
+pub(super) fn recorded_job(name: &str) -> Value {
+    let (_, doc) = documents("02_JobManager")
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no 02_JobManager/{name}"));
+    blocks(&doc).remove(0).1[1].clone()
+}
+
+/// The recorded results of a `03_HeatWorker` document: key → value.
+pub(super) fn recorded_results(name: &str) -> Vec<(String, Value)> {
+    let (_, doc) = documents("03_HeatWorker")
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no 03_HeatWorker/{name}"));
+    blocks(&doc)
+}
+
 /// The run's heat templates (`config.w`, ESI-SPEC §0.3 item 5): id → decoded body.
 pub(super) fn run_templates() -> Vec<(String, Value)> {
     let log = strip_ansi(&read(
