@@ -266,3 +266,27 @@ fn near(out: &Path, wanted: &heatbed::docs::ParsedDocument) -> String {
     }
     lines.join("\n")
 }
+
+/// `heatbed worker`, started through the external-worker env contract, passes the golden
+/// flows like the in-process reference worker: same snapshots, same recorded truth.
+#[test]
+fn the_reference_worker_as_an_external_command_passes_the_golden_flows() {
+    let _ = shared();
+    let bin = env!("CARGO_BIN_EXE_heatbed");
+    let out = Command::new(bin)
+        .args(["run", "--recorded", "--worker", &format!("'{bin}' worker")])
+        .args([
+            "scenarios/create_loadbalancer.yaml",
+            "scenarios/update_loadbalancer_interface.yaml",
+        ])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.ends_with("2 passed, 0 failed\n"), "{stdout}");
+}

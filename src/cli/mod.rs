@@ -105,6 +105,10 @@ struct RunArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// How many scenarios run at once (default: one per CPU; a shared etcd serves one at a
+    /// time anyway).
+    #[arg(long)]
+    jobs: Option<usize>,
     /// Print every checkpoint in full, not only a line each.
     #[arg(long)]
     show: bool,

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use futures::StreamExt;
 use heatbed::docs::compare_with_recorded;
 use heatbed::etcd::Provider;
 use heatbed::run::{Captured, run_scenario};
@@ -34,15 +35,27 @@ pub(super) async fn run(args: RunArgs, record: Option<bool>) -> anyhow::Result<E
     let provider = Provider::new(&backend).await?;
     let worker = super::worker_override(args.worker.as_ref());
     let mut report = Report::new(args.format, args.show, provider.backend().to_string());
+    // Scenarios with an etcd each run side by side; a shared etcd is lent to one at a time.
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let runs = futures::stream::iter(scenarios.iter().map(|scenario| {
+        let (provider, worker) = (&provider, worker.as_ref());
+        async move {
+            match provider.acquire().await {
+                Ok(etcd) => run_scenario(scenario, &etcd, worker)
+                    .await
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(format!("{}: {e}", scenario.path.display())),
+            }
+        }
+    }))
+    .buffered(jobs.max(1));
+    futures::pin_mut!(runs);
     for scenario in &scenarios {
         report.start(scenario);
         let store = Store::new(&args.snapshots, scenario);
-        let result = match provider.acquire().await {
-            Ok(etcd) => run_scenario(scenario, &etcd, worker.as_ref())
-                .await
-                .map_err(|e| e.to_string()),
-            Err(e) => Err(format!("{}: {e}", scenario.path.display())),
-        };
+        let result = runs.next().await.unwrap_or_else(|| Err("not run".into()));
         match result {
             Ok(outcome) => {
                 let results = match record {
