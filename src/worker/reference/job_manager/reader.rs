@@ -7,12 +7,12 @@ use etcd_client::Client;
 use serde_json::Value;
 
 use super::job::{self, JobName, Template};
-use super::mapping::{Context, Mapping, Resources};
+use super::mapping::{Context, Resources};
 use super::queue_store::{self as store, StoreError};
 use super::schedule::Queue;
 use super::schema::{ConfigKey, ResourceKey, Schemas, classify, unseen_type};
 use super::state::{self, Situation};
-use crate::worker::reference::Log;
+use crate::worker::reference::{Log, template_path};
 
 const COMPONENT: &str = "job_manager";
 
@@ -239,29 +239,23 @@ impl Manager {
         Ok(())
     }
 
-    /// The template id of a resource, `None` if it is non-workable. A type without an
-    /// embedded schema that is `known` (paired with a template) uses that template, as a
-    /// schema with `template_path: "C<type>"` would.
+    /// The template id of a resource, `None` if it is non-workable (the shared resolution,
+    /// [`template_path::template_id`]): a type without an embedded schema that is `known`
+    /// (paired with a template) uses that template, as `template_path: "C<type>"` would.
     fn template_id(&self, key: &ResourceKey, known: bool, resource: &Resource) -> Option<String> {
-        let Some(schema) = Schemas::recorded().by_type(&key.type_) else {
-            let id = known.then(|| key.type_.clone())?;
-            self.line(format_args!(
-                "Template id {id} resolved from mapping: C{id}"
-            ));
-            return Some(id);
-        };
-        let raw = schema.template_path.as_ref()?;
         let ctx = Context {
             type_: &key.type_,
             body: &resource.body,
             version: resource.version,
             resources: &self.configs,
         };
-        let resolved = Mapping::parse(raw).and_then(|m| m.eval(&ctx));
-        match resolved {
-            Ok(evaluated) => {
-                let id = evaluated.value.as_str().map(str::to_string);
+        match template_path::template_id(&ctx, known) {
+            Ok(id) => {
                 if let Some(id) = &id {
+                    let raw = Schemas::recorded()
+                        .by_type(&key.type_)
+                        .and_then(|s| s.template_path.clone())
+                        .unwrap_or_else(|| Value::String(format!("C{id}")));
                     self.line(format_args!(
                         "Template id {id} resolved from mapping: {raw}"
                     ));
