@@ -29,6 +29,22 @@ pub enum ImportError {
         /// What is wrong.
         message: String,
     },
+    /// The flow folder has no `stored_in_etcd` folder.
+    #[error(
+        "{path}: not a recorded flow folder: it has no stored_in_etcd/ (expected stored_in_etcd/<component>/<Flow>_NN.md)"
+    )]
+    NotAFlowFolder {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// The heat template folder does not exist.
+    #[error(
+        "{path}: no such heat template folder (--templates names a folder of heat_template documents)"
+    )]
+    NoTemplates {
+        /// The folder.
+        path: PathBuf,
+    },
     /// The folder holds no `stored_in_etcd/<component>/<Flow>_NN.md`.
     #[error("{path}: no recorded flows (expected stored_in_etcd/<component>/<Flow>_NN.md)")]
     Empty {
@@ -76,6 +92,14 @@ impl Folder {
     pub(super) fn read(dir: &Path, templates: &Path) -> Result<Self, ImportError> {
         let mut flows: BTreeMap<String, Vec<Recorded>> = BTreeMap::new();
         let stored = dir.join("stored_in_etcd");
+        if !stored.is_dir() {
+            return Err(ImportError::NotAFlowFolder { path: dir.into() });
+        }
+        if !templates.is_dir() {
+            return Err(ImportError::NoTemplates {
+                path: templates.into(),
+            });
+        }
         for component in sorted_entries(&stored)? {
             if !component.is_dir() {
                 continue;
