@@ -172,7 +172,7 @@ impl TargetRule {
             (Some(wanted), Some(actual)) => wanted == actual,
             _ => true,
         };
-        glob(self.pattern.as_bytes(), name.as_bytes()) && version_fits
+        super::glob::glob(self.pattern.as_bytes(), name.as_bytes()) && version_fits
     }
 }
 
@@ -298,19 +298,6 @@ fn target_rule(rule: TargetRuleFile) -> Result<TargetRule, (String, String)> {
         http_error,
         latency: rule.latency,
     })
-}
-
-/// Glob match: `*` any run, `?` one character, everything else literal.
-fn glob(pattern: &[u8], name: &[u8]) -> bool {
-    match (pattern.split_first(), name.split_first()) {
-        (None, None) => true,
-        (Some((b'*', rest)), _) => {
-            glob(rest, name) || (!name.is_empty() && glob(pattern, &name[1..]))
-        }
-        (Some((b'?', rest)), Some((_, tail))) => glob(rest, tail),
-        (Some((p, rest)), Some((n, tail))) if p == n => glob(rest, tail),
-        _ => false,
-    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 mod collector;
 mod error;
+mod glob;
 mod heat;
 mod load;
 mod model;
