@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what heatbed needs on a fresh Debian machine, only when it is missing:
-# etcd (server for the embedded backend, etcdctl for the example external worker) and protoc
-# (etcd-client's build needs it). Safe to run again.
+# etcd (server for the embedded backend, etcdctl for the example external workers), curl (the
+# example shell workers talk to the fake Heat with it) and protoc (etcd-client's build needs
+# it). Safe to run again.
 set -euo pipefail
 
 missing=()
 command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
 command -v etcdctl >/dev/null 2>&1 || missing+=(etcd-client)
 command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 if [ ${#missing[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
