@@ -1,6 +1,7 @@
 //! Scenario files: the serde model, loading, validation and the runtime types.
 
 mod collector;
+mod documents;
 mod error;
 mod glob;
 mod heat;
