@@ -4,7 +4,7 @@ use serde_json::{Map, Value, json};
 
 use super::errors::HeatError;
 use super::ids;
-use super::resources;
+use super::resources::{self, Resource};
 use super::stack::{Action, NewStack, Outcome, Stack};
 use super::state::{HeatState, Reply};
 use super::template::{Pseudo, Template};
@@ -60,11 +60,7 @@ pub(super) fn create(state: &mut HeatState, body: &Value) -> Result<Reply, HeatE
         template,
     });
     stack.resources = resources;
-    let first = stack
-        .resources
-        .first()
-        .map_or("stack", |r| r.name.as_str())
-        .to_string();
+    let first = first_resource(&stack.resources);
     let outcome = state.outcome(&name, Action::Create, &first);
     stack.start(Action::Create, state.reads(&name), outcome, &now);
     let base = state.base();
@@ -123,10 +119,7 @@ pub(super) fn update(
     resources::check(&owner, &template, &params, &previous)?;
     let resources = resources::realize(&owner, &template, &params, &previous)?;
 
-    let first = resources
-        .first()
-        .map_or("stack", |r| r.name.as_str())
-        .to_string();
+    let first = first_resource(&resources);
     let outcome = state.outcome(&name, Action::Update, &first);
     let reads = state.reads(&name);
     let timeout = timeout(body)?;
@@ -165,11 +158,7 @@ pub(super) fn delete(state: &mut HeatState, index: usize) -> Result<Reply, HeatE
         return Err(HeatError::stack_not_found(&stack.name));
     }
     let (id, name) = (stack.id.clone(), stack.name.clone());
-    let first = stack
-        .resources
-        .first()
-        .map_or("stack", |r| r.name.as_str())
-        .to_string();
+    let first = first_resource(&stack.resources);
     let outcome = state.outcome(&name, Action::Delete, &first);
     if outcome == Outcome::Complete {
         let resources = std::mem::take(&mut state.stacks[index].resources);
@@ -189,6 +178,14 @@ pub(super) fn object(body: &Value) -> Result<&Map<String, Value>, HeatError> {
     body.as_object().ok_or_else(|| {
         HeatError::bad_request("HTTPBadRequest", "The request body must be a JSON object")
     })
+}
+
+/// The resource a scripted failure names: the first one, or the stack itself when it has none.
+fn first_resource(resources: &[Resource]) -> String {
+    resources
+        .first()
+        .map_or("stack", |r| r.name.as_str())
+        .to_string()
 }
 
 fn template_of(body: &Map<String, Value>) -> Result<&Value, HeatError> {
