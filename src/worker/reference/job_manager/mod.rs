@@ -1,7 +1,8 @@
 //! ResourceReader + JobManager: watches `/config/`, turns resources and their templates'
 //! `parameter_mappings` into jobs, schedules them (`/jobs/*`) and cleans up.
 //!
-//! - `schema.rs`: the embedded Gohan schemas (types, key paths, `template_path`, relations).
+//! - `schema.rs`: the embedded Gohan schemas (types, key paths, `template_path`, relations),
+//!   and how a type without one pairs with the heat template of its name (`unseen_type`).
 //! - `mapping.rs`: the `parameter_mappings` language (`mapping_parse.rs`: its forms).
 //! - `job.rs`: param records, job ids and objects, the `/jobs/all` value.
 //! - `pyorder.rs`: CPython 2.7 dict/set order (params and dependency order).
