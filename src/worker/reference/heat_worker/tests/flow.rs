@@ -21,6 +21,14 @@ fn rule(pattern: &str) -> StackRule {
     }
 }
 
+/// A fake Heat with the one stack rule `rule`.
+fn spec(rule: StackRule) -> HeatSpec {
+    HeatSpec {
+        stacks: vec![rule],
+        ..HeatSpec::default()
+    }
+}
+
 /// The fake Heat answering the recorded lb_interface 24580bfc outputs.
 fn recorded_outputs_spec() -> HeatSpec {
     let mut r = rule("load_balancer_interface_*");
@@ -32,10 +40,7 @@ fn recorded_outputs_spec() -> HeatSpec {
         "monitoring_link".into(),
         json!("http://collector-agents-se:7070/targets/2da66917-604c-4076-8c21-79da05f6479e"),
     );
-    HeatSpec {
-        stacks: vec![r],
-        ..HeatSpec::default()
-    }
+    spec(r)
 }
 
 /// The job's three results equal the recorded ones (PY-S bytes of the decoded documents).
@@ -166,11 +171,7 @@ async fn a_failed_stack_fails_the_job_and_finishes_it() {
         reason: Some("Resource CREATE failed: boom".into()),
         times: None,
     });
-    let mut world = World::start(HeatSpec {
-        stacks: vec![r],
-        ..HeatSpec::default()
-    })
-    .await;
+    let mut world = World::start(spec(r)).await;
     let writes = world.run_job(&network_job("n-fail", json!("3"))).await;
     let state = value_of(&writes, "/state/v2.0/networks/n-fail");
     assert_eq!(state["state"]["worker_state"], "CREATE_FAILED");
@@ -188,11 +189,7 @@ async fn a_failed_stack_fails_the_job_and_finishes_it() {
 async fn a_stack_that_never_settles_times_out_in_polls() {
     let mut r = rule("network_n-slow");
     r.in_progress_reads = Some(1_000_000);
-    let mut world = World::start(HeatSpec {
-        stacks: vec![r],
-        ..HeatSpec::default()
-    })
-    .await;
+    let mut world = World::start(spec(r)).await;
     // 1 minute = 54 modelled polls of 1.1 s, a fraction of a second at the test poll interval.
     let writes = world.run_job(&network_job("n-slow", json!(1))).await;
     let state = value_of(&writes, "/state/v2.0/networks/n-slow");
@@ -221,11 +218,7 @@ async fn transient_heat_errors_are_retried() {
         count: 3,
         methods: Vec::new(),
     });
-    let mut world = World::start(HeatSpec {
-        stacks: vec![r],
-        ..HeatSpec::default()
-    })
-    .await;
+    let mut world = World::start(spec(r)).await;
     let writes = world.run_job(&network_job("n-flaky", json!("3"))).await;
     let state = value_of(&writes, "/state/v2.0/networks/n-flaky");
     assert_eq!(

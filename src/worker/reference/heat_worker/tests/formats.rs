@@ -29,6 +29,19 @@ fn heat_wire(outputs: &Value, order: [&str; 3]) -> Vec<Value> {
         .collect()
 }
 
+/// A job without params for `resource_type`/`resource_id` at `version`.
+fn job(action: Action, resource_type: &str, resource_id: &str, version: Value) -> Job {
+    Job {
+        id: "j".into(),
+        action,
+        resource_type: resource_type.into(),
+        resource_id: resource_id.into(),
+        version,
+        params: Vec::new(),
+        resource_input: json!({}),
+    }
+}
+
 /// Checks every `/state` block with `heat_outputs` in `doc`; returns how many.
 fn check_document(name: &str, doc: &str) -> usize {
     let blocks = blocks(doc);
@@ -58,15 +71,8 @@ fn check_document(name: &str, doc: &str) -> usize {
             Some("DELETE_COMPLETED") => Action::LogicalDelete,
             other => panic!("{name}: worker_state {other:?}"),
         };
-        let job = Job {
-            id: "j".into(),
-            action,
-            resource_type: kind.into(),
-            resource_id: id.into(),
-            version: state["version"].clone(),
-            params: Vec::new(),
-            resource_input: json!({"tenant_id": stack["tenant_id"]}),
-        };
+        let mut job = job(action, kind, id, state["version"].clone());
+        job.resource_input = json!({"tenant_id": stack["tenant_id"]});
         assert_eq!(job.path(), path, "{name}: path");
         let outcome = Outcome {
             stack_status: stack["stack_status"].as_str().expect("status").into(),
@@ -130,15 +136,7 @@ fn heat_outputs_match_the_seed_checkpoints_byte_for_byte() {
 
 #[test]
 fn a_failed_job_reports_its_error() {
-    let job = Job {
-        id: "j".into(),
-        action: Action::Modify,
-        resource_type: "port".into(),
-        resource_id: "p".into(),
-        version: json!(2),
-        params: Vec::new(),
-        resource_input: json!({}),
-    };
+    let job = job(Action::Modify, "port", "p", json!(2));
     let outcome = Outcome {
         stack_status: "UPDATE_FAILED".into(),
         reason: "Resource UPDATE failed".into(),
@@ -155,15 +153,7 @@ fn a_failed_job_reports_its_error() {
 
 #[test]
 fn heat_outputs_keep_the_key_order_heat_returned() {
-    let job = Job {
-        id: "j".into(),
-        action: Action::Create,
-        resource_type: "network".into(),
-        resource_id: "n".into(),
-        version: json!(1),
-        params: Vec::new(),
-        resource_input: json!({}),
-    };
+    let job = job(Action::Create, "network", "n", json!(1));
     let recorded =
         json!([{"description": "Network ID", "output_key": "id", "output_value": "n-1"}]);
     let outcome = |order| Outcome {
