@@ -73,6 +73,7 @@ pub(super) fn scenario(
             steps.extend(settled(&writes, &versions));
         }
     }
+    let steps = without_repeated_waits(steps);
     let history: Vec<&Recorded> = flows.iter().flat_map(|f| &folder.flows[f]).collect();
     let mut scenario = Map::new();
     scenario.insert("name".into(), json!(title));
@@ -183,6 +184,25 @@ fn settled(writes: &[GohanWrite], versions: &BTreeMap<String, u64>) -> Vec<Value
                 .map(|v| wait_state(path, json!({"version": v})))
         })
         .collect()
+}
+
+/// Drops a wait that an earlier one already ensured, with no write to its resource between.
+fn without_repeated_waits(steps: Vec<Value>) -> Vec<Value> {
+    let mut ensured: Vec<Value> = Vec::new();
+    let mut kept = Vec::new();
+    for step in steps {
+        match step["action"].as_str() {
+            Some("wait") if ensured.contains(&step) => continue,
+            Some("wait") => ensured.push(step.clone()),
+            Some("gohan") => {
+                let state = format!("/state{}", step["path"].as_str().unwrap_or_default());
+                ensured.retain(|w| w["key"] != state.as_str());
+            }
+            _ => {}
+        }
+        kept.push(step);
+    }
+    kept
 }
 
 /// One rule per stack and generation, with the outputs a recorded heat_stacks value shows.
