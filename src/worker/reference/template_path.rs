@@ -16,7 +16,7 @@ use super::job_manager::{Context, Mapping, MappingError, ResourceKey, Resources,
 /// whose `device_owner` is `network:dhcp`). A type no embedded schema knows uses the template
 /// of its own name when `paired` (a heat template of that name exists), as a schema with
 /// `template_path: "C<type>"` would, and is non-workable otherwise.
-pub(crate) fn template_id(ctx: &Context<'_>, paired: bool) -> Result<Option<String>, MappingError> {
+pub(super) fn template_id(ctx: &Context<'_>, paired: bool) -> Result<Option<String>, MappingError> {
     let Some(schema) = Schemas::recorded().by_type(ctx.type_) else {
         return Ok(paired.then(|| ctx.type_.to_string()));
     };
@@ -30,7 +30,7 @@ pub(crate) fn template_id(ctx: &Context<'_>, paired: bool) -> Result<Option<Stri
 /// No other resources: for a caller that has only the resource itself (the heat worker). The
 /// recorded `template_path` mappings read nothing but the resource's own body; one that hopped
 /// to another resource would fail to evaluate as "not found".
-pub(crate) struct NoResources;
+pub(super) struct NoResources;
 
 impl Resources for NoResources {
     fn body(&self, _: &ResourceKey) -> Option<&Value> {

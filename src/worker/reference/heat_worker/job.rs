@@ -118,13 +118,13 @@ impl Job {
 }
 
 /// `v2.0/<plural>/<id>` of a resource.
-pub(crate) fn resource_path(resource_type: &str, resource_id: &str) -> String {
+fn resource_path(resource_type: &str, resource_id: &str) -> String {
     format!("v2.0/{}/{resource_id}", plural(resource_type))
 }
 
 /// Gohan's plural of a singular type, as the recorded keys spell them (`vnf_instances`,
 /// `reserve_addresses`, `policies`).
-pub(crate) fn plural(singular: &str) -> String {
+fn plural(singular: &str) -> String {
     if singular.ends_with('s') || singular.ends_with('x') {
         format!("{singular}es")
     } else if let Some(stem) = singular

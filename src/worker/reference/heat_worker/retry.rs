@@ -14,7 +14,7 @@ pub(crate) struct Backoff {
     /// The longest pause.
     pub(crate) max: Duration,
     /// Attempts in total (at least 1).
-    pub(crate) attempts: u32,
+    attempts: u32,
 }
 
 impl Backoff {
