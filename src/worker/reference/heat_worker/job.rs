@@ -6,6 +6,7 @@ use etcd_client::Client;
 use serde_json::{Map, Value};
 
 use super::errors::JobError;
+use crate::worker::reference::job_manager::plural;
 
 /// What a job asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,24 +118,10 @@ impl Job {
     }
 }
 
-/// `v2.0/<plural>/<id>` of a resource.
+/// `v2.0/<plural>/<id>` of a resource, with the job manager's [`plural`], so both spell the same
+/// keys.
 fn resource_path(resource_type: &str, resource_id: &str) -> String {
     format!("v2.0/{}/{resource_id}", plural(resource_type))
-}
-
-/// Gohan's plural of a singular type, as the recorded keys spell them (`vnf_instances`,
-/// `reserve_addresses`, `policies`).
-fn plural(singular: &str) -> String {
-    if singular.ends_with('s') || singular.ends_with('x') {
-        format!("{singular}es")
-    } else if let Some(stem) = singular
-        .strip_suffix('y')
-        .filter(|s| !s.ends_with(['a', 'e', 'o', 'u']))
-    {
-        format!("{stem}ies")
-    } else {
-        format!("{singular}s")
-    }
 }
 
 /// One param record's value: `value` as is, `output_key` from the referenced stack's outputs,

@@ -26,7 +26,7 @@ mod sync;
 mod etcd_tests;
 
 pub(super) use mapping::{Context, Mapping, MappingError, Resources};
-pub(super) use schema::{ResourceKey, Schemas};
+pub(super) use schema::{ResourceKey, Schemas, plural};
 
 use std::time::Duration;
 
