@@ -97,8 +97,31 @@ fn write_python(out: &mut String, value: &Value, sort_keys: bool) {
             out.push('}');
         }
         Value::String(s) => write_string(out, s),
+        Value::Number(n) => out.push_str(&python_number(n)),
         other => out.push_str(&other.to_string()),
     }
+}
+
+/// A number as CPython prints it: integers as they are, floats with `repr` (`1.0`, `1e+16`,
+/// `1e-05`).
+pub fn python_number(n: &serde_json::Number) -> String {
+    if n.is_i64() || n.is_u64() {
+        return n.to_string();
+    }
+    let f = n.as_f64().unwrap_or_default();
+    if f.fract() == 0.0 && f.abs() < 1e16 {
+        return format!("{f:.1}");
+    }
+    if f.abs() >= 1e16 || (f != 0.0 && f.abs() < 1e-4) {
+        let text = format!("{f:e}");
+        if let Some((mantissa, exponent)) = text.split_once('e') {
+            let (sign, digits) = exponent
+                .strip_prefix('-')
+                .map_or(("+", exponent), |d| ("-", d));
+            return format!("{mantissa}e{sign}{digits:0>2}");
+        }
+    }
+    f.to_string()
 }
 
 /// `json.dumps(value, indent=4)` of CPython 2: items end with `", "` before a newline.
@@ -139,7 +162,7 @@ fn write_value(out: &mut String, value: &Value, depth: usize) {
         Value::String(s) => write_string(out, s),
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::Number(n) => out.push_str(&python_number(n)),
     }
 }
 

@@ -78,7 +78,7 @@ pub(crate) fn py_str(value: &Value) -> String {
         Value::Null => String::new(),
         Value::Bool(true) => "True".into(),
         Value::Bool(false) => "False".into(),
-        Value::Number(n) => py_number(n),
+        Value::Number(n) => crate::encoding::python_number(n),
         Value::String(s) => s.clone(),
         Value::Array(_) | Value::Object(_) => py_json(value),
     }
@@ -86,9 +86,7 @@ pub(crate) fn py_str(value: &Value) -> String {
 
 /// `json.dumps(value, sort_keys=True)` of CPython: `", "` and `": "` separators, ASCII only.
 pub(crate) fn py_json(value: &Value) -> String {
-    let mut out = String::new();
-    write_json(&mut out, value);
-    out
+    crate::encoding::python_json(value, true)
 }
 
 fn function(map: &Map<String, Value>) -> Option<(&'static str, &Value)> {
@@ -245,60 +243,6 @@ fn bad_reference(resource: &str) -> HeatError {
         "InvalidTemplateReference",
         format!("The specified reference \"{resource}\" (in unknown) is incorrect."),
     )
-}
-
-fn py_number(n: &serde_json::Number) -> String {
-    if n.is_i64() || n.is_u64() {
-        return n.to_string();
-    }
-    let f = n.as_f64().unwrap_or_default();
-    if f.fract() == 0.0 && f.abs() < 1e16 {
-        return format!("{f:.1}");
-    }
-    if f.abs() >= 1e16 || (f != 0.0 && f.abs() < 1e-4) {
-        // Python: 1e+16, 1e-05.
-        let text = format!("{f:e}");
-        if let Some((mantissa, exponent)) = text.split_once('e') {
-            let (sign, digits) = exponent
-                .strip_prefix('-')
-                .map_or(("+", exponent), |d| ("-", d));
-            return format!("{mantissa}e{sign}{digits:0>2}");
-        }
-    }
-    f.to_string()
-}
-
-fn write_json(out: &mut String, value: &Value) {
-    match value {
-        Value::Object(map) => {
-            let mut entries: Vec<_> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(b.0));
-            out.push('{');
-            for (i, (key, item)) in entries.into_iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                crate::encoding::write_string(out, key);
-                out.push_str(": ");
-                write_json(out, item);
-            }
-            out.push('}');
-        }
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_json(out, item);
-            }
-            out.push(']');
-        }
-        Value::String(s) => crate::encoding::write_string(out, s),
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&py_number(n)),
-    }
 }
 
 #[cfg(test)]

@@ -116,9 +116,8 @@ pub(crate) fn classify(path: &str) -> Option<ConfigKey> {
     })
 }
 
-/// Gohan's plural of a resource type, spelled the way the heat worker derives its keys from a
-/// job's `resource_type` (`heat_worker/job.rs`): `traffic_mirrors`, `reserve_addresses`,
-/// `policies`. The two must agree, or the worker would report to another key.
+/// Gohan's plural of a resource type: `traffic_mirrors`, `reserve_addresses`, `policies`. The
+/// heat worker derives its keys from a job's `resource_type` with this same function.
 pub(crate) fn plural(singular: &str) -> String {
     if singular.ends_with('s') || singular.ends_with('x') {
         format!("{singular}es")
