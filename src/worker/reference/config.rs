@@ -4,21 +4,12 @@ use std::time::Duration;
 
 use crate::worker::WorkerEnv;
 
-/// Settings shared by the job manager and the heat worker.
+/// Settings shared by the job manager and the heat worker: the env contract (etcd endpoints,
+/// Keystone credentials) plus the tuning knobs.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// etcd client URLs.
-    pub etcd_endpoints: Vec<String>,
-    /// Keystone v3 URL.
-    pub auth_url: String,
-    /// Keystone user.
-    pub username: String,
-    /// Its password.
-    pub password: String,
-    /// Project (tenant) id to scope tokens to.
-    pub project_id: String,
-    /// User and project domain.
-    pub domain: String,
+    /// What the worker was started with.
+    pub env: WorkerEnv,
     /// Concurrent heat jobs (recorded: 8).
     pub slots: usize,
     /// How often Heat is polled for a stack's status (fast: the fakes count polls, not time).
@@ -31,12 +22,7 @@ impl Config {
     /// The config for a worker started with `env`.
     pub fn new(env: &WorkerEnv, slots: usize) -> Self {
         Config {
-            etcd_endpoints: env.etcd_endpoints.clone(),
-            auth_url: env.auth_url.clone(),
-            username: env.username.clone(),
-            password: env.password.clone(),
-            project_id: env.project_id.clone(),
-            domain: env.domain.clone(),
+            env: env.clone(),
             slots,
             poll_interval: Duration::from_millis(5),
             claim_ttl: Duration::from_secs(60),

@@ -57,15 +57,15 @@ impl Auth {
 
 /// `POST /v3/auth/tokens` with password auth, scoped to the configured project.
 async fn authenticate(http: &Client, config: &Config) -> Result<Session, JobError> {
-    let url = format!("{}/auth/tokens", config.auth_url.trim_end_matches('/'));
+    let url = format!("{}/auth/tokens", config.env.auth_url.trim_end_matches('/'));
     let request = format!("POST {url}");
     let body = json!({"auth": {
         "identity": {"methods": ["password"], "password": {"user": {
-            "name": config.username,
-            "domain": {"name": config.domain},
-            "password": config.password,
+            "name": config.env.username,
+            "domain": {"name": config.env.domain},
+            "password": config.env.password,
         }}},
-        "scope": {"project": {"id": config.project_id}},
+        "scope": {"project": {"id": config.env.project_id}},
     }});
     let http_error = |source| JobError::Http {
         service: "keystone",

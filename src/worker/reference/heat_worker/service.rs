@@ -13,7 +13,7 @@ const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
 /// Runs until `shutdown` turns true.
 pub(in crate::worker::reference) async fn run(config: Config, log: Log, shutdown: Shutdown) {
     let etcd = loop {
-        match etcd_client::Client::connect(&config.etcd_endpoints, None).await {
+        match etcd_client::Client::connect(&config.env.etcd_endpoints, None).await {
             Ok(client) => break client,
             Err(e) => {
                 log.line("heat_worker", format!("cannot reach etcd: {e}"));

@@ -47,7 +47,7 @@ pub(super) async fn run(config: Config, log: Log, mut shutdown: Shutdown) {
             return;
         }
         let attempt = async {
-            let client = Client::connect(&config.etcd_endpoints, None).await?;
+            let client = Client::connect(&config.env.etcd_endpoints, None).await?;
             sync::serve(client, log.clone(), &mut shutdown.clone()).await
         };
         let mut stop = shutdown.clone();
