@@ -275,22 +275,7 @@ fn target_rule(rule: TargetRuleFile) -> Result<TargetRule, (String, String)> {
         Some(ReportFile::Unreachable(_)) => Report::Unreachable,
         Some(ReportFile::Silent(_)) => Report::Silent,
     };
-    let http_error = match rule.http_error {
-        None => None,
-        Some(HttpErrorFile {
-            status: Some(s), ..
-        }) if !(500..=599).contains(&s) => {
-            return err(".http_error.status", "must be a 5xx status");
-        }
-        Some(HttpErrorFile { count: 0, .. }) => {
-            return err(".http_error.count", "must be at least 1");
-        }
-        Some(h) => Some(HttpError {
-            status: h.status.unwrap_or(503),
-            count: h.count,
-            methods: h.methods,
-        }),
-    };
+    let http_error = super::heat::http_error(rule.http_error)?;
     Ok(TargetRule {
         pattern: rule.pattern,
         version: rule.version,

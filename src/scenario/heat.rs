@@ -262,6 +262,25 @@ pub(crate) fn validate(file: Option<HeatFile>) -> Result<HeatSpec, (String, Stri
     })
 }
 
+/// Validates an `http_error` section (of a stack or a target rule).
+pub(super) fn http_error(
+    file: Option<HttpErrorFile>,
+) -> Result<Option<HttpError>, (String, String)> {
+    let err = |field: &str, message: &str| Err((field.to_string(), message.to_string()));
+    match file {
+        None => Ok(None),
+        Some(HttpErrorFile {
+            status: Some(s), ..
+        }) if !(500..=599).contains(&s) => err(".http_error.status", "must be a 5xx status"),
+        Some(HttpErrorFile { count: 0, .. }) => err(".http_error.count", "must be at least 1"),
+        Some(h) => Ok(Some(HttpError {
+            status: h.status.unwrap_or(503),
+            count: h.count,
+            methods: h.methods,
+        })),
+    }
+}
+
 fn stack_rule(rule: StackRuleFile) -> Result<StackRule, (String, String)> {
     let err = |field: &str, message: &str| Err((field.to_string(), message.to_string()));
     if rule.pattern.trim().is_empty() {
@@ -290,22 +309,7 @@ fn stack_rule(rule: StackRuleFile) -> Result<StackRule, (String, String)> {
             }),
         })
         .collect::<Result<_, _>>()?;
-    let http_error = match rule.http_error {
-        None => None,
-        Some(HttpErrorFile {
-            status: Some(s), ..
-        }) if !(500..=599).contains(&s) => {
-            return err(".http_error.status", "must be a 5xx status");
-        }
-        Some(HttpErrorFile { count: 0, .. }) => {
-            return err(".http_error.count", "must be at least 1");
-        }
-        Some(h) => Some(HttpError {
-            status: h.status.unwrap_or(503),
-            count: h.count,
-            methods: h.methods,
-        }),
-    };
+    let http_error = http_error(rule.http_error)?;
     Ok(StackRule {
         pattern: rule.pattern,
         generation: rule.generation,
