@@ -10,7 +10,7 @@ use heatbed::docs::{
     ParsedCheckpoint, compare_values, compare_with_recorded, parse_document, recorded_checkpoints,
 };
 use heatbed::etcd::Backend;
-use heatbed::run::run_scenario;
+use heatbed::run::run_on;
 use heatbed::scenario::{Scenario, discover, load};
 use serde_json::Value;
 
@@ -76,12 +76,7 @@ fn golden_flows_reproduce_their_recordings() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     for scenario in golden() {
         let outcome = runtime
-            .block_on(async {
-                let etcd = Backend::Auto.start().await.map_err(|e| e.to_string())?;
-                run_scenario(&scenario, &etcd, None)
-                    .await
-                    .map_err(|e| e.to_string())
-            })
+            .block_on(run_on(&Backend::Auto, &scenario))
             .unwrap_or_else(|e| panic!("{e}"));
         let mismatches = compare_with_recorded(&scenario, &outcome.checkpoints)
             .unwrap_or_else(|e| panic!("{e}"));

@@ -6,7 +6,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 use heatbed::etcd::Backend;
-use heatbed::run::run_scenario;
+use heatbed::run::run_on;
 use heatbed::scenario::load;
 use heatbed::snapshot::Store;
 use rstest::rstest;
@@ -18,12 +18,7 @@ fn scenario(#[files("scenarios/*.yaml")] path: PathBuf) {
     let scenario = load(&relative).unwrap_or_else(|e| panic!("{e}"));
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     let outcome = runtime
-        .block_on(async {
-            let etcd = Backend::Auto.start().await.map_err(|e| e.to_string())?;
-            run_scenario(&scenario, &etcd, None)
-                .await
-                .map_err(|e| e.to_string())
-        })
+        .block_on(run_on(&Backend::Auto, &scenario))
         .unwrap_or_else(|e| panic!("{e}"));
 
     let store = Store::new(&root.join("snapshots"), &scenario);

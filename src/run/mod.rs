@@ -12,4 +12,4 @@ pub use capture::Captured;
 pub use checkpoints::contains;
 pub use error::{RunError, RunErrorKind, StepError};
 pub use recorder::{Recorder, Write};
-pub use runner::{Outcome, run_scenario};
+pub use runner::{Outcome, run_on, run_scenario};

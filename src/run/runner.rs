@@ -27,6 +27,22 @@ pub struct Outcome {
     pub elapsed: Duration,
 }
 
+/// Runs `scenario` on an etcd of its own from `backend` (shared ones are wiped first), with
+/// the scenario's worker: the one call a test needs.
+pub async fn run_on(
+    backend: &crate::etcd::Backend,
+    scenario: &Scenario,
+) -> Result<Outcome, RunError> {
+    let fail = |e: EtcdError| RunError {
+        scenario: scenario.path.clone(),
+        kind: e.into(),
+        worker_log: String::new(),
+    };
+    let provider = crate::etcd::Provider::new(backend).await.map_err(fail)?;
+    let etcd = provider.acquire().await.map_err(fail)?;
+    run_scenario(scenario, &etcd, None).await
+}
+
 /// Runs `scenario` against a clean `etcd`, with `worker` in place of the scenario's own when
 /// given.
 pub async fn run_scenario(
