@@ -20,6 +20,28 @@
 //! - [`encoding`]: byte-exact Go and CPython 2 JSON encodings of the recorded system.
 //!
 //! The binary (`src/main.rs`, `src/cli/`) is the only place that uses `anyhow`.
+//!
+//! # Getting started
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! use heatbed::{etcd::Backend, run::run_on, scenario::load};
+//!
+//! // Arrange: a scenario file (its worker, fakes, steps and documents).
+//! let scenario = load(std::path::Path::new("scenarios/gohan_writes.yaml"))?;
+//! // Act: run it on an etcd of its own.
+//! let outcome = run_on(&Backend::Auto, &scenario).await?;
+//! // Assert: every numbered checkpoint, rendered like the seed documents.
+//! for checkpoint in &outcome.checkpoints {
+//!     println!("({}) {}\n{}", checkpoint.number, checkpoint.key, checkpoint.text);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Environment: `ETCD_BIN` (the etcd binary), `HEATBED_ETCD_ENDPOINTS` (use a running etcd,
+//! wiped per scenario), `HEATBED_ETCD_IMAGE` (the container backend's image), `HEATBED_LOG`
+//! (tracing filter for the binary), `INSTA_UPDATE` (insta's snapshot policy in `cargo test`).
 
 pub mod docs;
 pub mod encoding;
