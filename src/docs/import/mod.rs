@@ -5,8 +5,10 @@
 //! type by name: types, keys and versions come from the documents.
 
 mod build;
+mod documents;
 mod folder;
 mod order;
+mod rules;
 
 use std::path::{Path, PathBuf};
 
