@@ -11,4 +11,11 @@ else
     echo "note: Docker does not answer; the container backend test will say SKIP (and fail under CI)" >&2
 fi
 export INSTA_UPDATE=no
-cargo test --no-fail-fast "$@"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+cargo test --no-fail-fast "$@" 2>&1 | tee "$log" || status=$?
+# One closing line over every test binary (cargo prints one `test result` per binary).
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
+exit "$status"
