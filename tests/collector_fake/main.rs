@@ -1,0 +1,7 @@
+//! The fake collector agents over HTTP, as heat-engine called them (`collector_agents/*.md`),
+//! their MonitoringTarget resource in the fake Heat, and the etcd syncer on a real etcd.
+
+mod api;
+mod heat_resource;
+mod support;
+mod syncer;

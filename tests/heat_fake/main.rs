@@ -1,0 +1,9 @@
+//! The fake Heat and Keystone driven over HTTP, as a worker or a client would.
+
+mod errors;
+mod journal;
+mod keystone;
+mod lifecycle;
+mod outputs;
+mod rules;
+mod support;

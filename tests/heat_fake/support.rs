@@ -1,0 +1,149 @@
+//! Shared set-up: a test template, a client holding a token, and stack rules.
+
+use heatbed::fakes::Fakes;
+use heatbed::scenario::{CollectorSpec, HeatSpec, StackRule};
+use reqwest::{Client, Method, StatusCode, redirect};
+use serde_json::{Value, json};
+
+pub(crate) const TEMPLATE: &str = "heat_template_version: 2015-10-15
+description: A test stack
+parameters:
+  name: {type: string}
+  version: {type: number, default: 1}
+  flag: {type: boolean, default: false}
+  secret: {type: string, hidden: true, default: s3cr3t}
+resources:
+  monitor:
+    type: ESI::Monitoring::MonitoringTarget
+    properties:
+      resource_id: {get_param: name}
+      version: {get_param: version}
+outputs:
+  target_id:
+    description: Monitoring Target ID
+    value: {get_resource: monitor}
+  link:
+    value: {get_attr: [monitor, link]}
+  label:
+    value: {str_replace: {template: N-V-F, params: {N: {get_param: name}, V: {get_param: version}, F: {get_param: flag}}}}
+";
+
+pub(crate) struct Api {
+    pub(crate) fakes: Fakes,
+    pub(crate) client: Client,
+    pub(crate) token: String,
+}
+
+impl Api {
+    pub(crate) async fn start(spec: HeatSpec) -> Api {
+        let fakes = Fakes::start(&spec, &CollectorSpec::default()).await;
+        let client = Client::builder()
+            .redirect(redirect::Policy::none())
+            .build()
+            .expect("client");
+        let token = token(&client, &fakes, json!({"id": fakes.project_id()})).await;
+        Api {
+            fakes,
+            client,
+            token,
+        }
+    }
+
+    pub(crate) async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value, Option<String>) {
+        let url = if path.starts_with("http") {
+            path.to_string()
+        } else {
+            format!("{}{path}", self.fakes.heat_url())
+        };
+        let mut request = self
+            .client
+            .request(method, url)
+            .header("X-Auth-Token", &self.token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("heat answers");
+        let status = response.status();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .map(String::from);
+        let text = response.text().await.expect("body");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::Null),
+            location,
+        )
+    }
+
+    pub(crate) async fn create(&self, name: &str, parameters: Value) -> (StatusCode, Value) {
+        let body = json!({"stack_name": name, "template": TEMPLATE, "parameters": parameters, "timeout_mins": 3});
+        let (status, body, _) = self.call(Method::POST, "/stacks", Some(body)).await;
+        (status, body)
+    }
+
+    /// Follows the name lookup and shows the stack.
+    pub(crate) async fn show(&self, name: &str) -> Value {
+        let (status, _, location) = self
+            .call(Method::GET, &format!("/stacks/{name}"), None)
+            .await;
+        assert_eq!(status, StatusCode::FOUND, "lookup of {name}");
+        let (status, body, _) = self
+            .call(Method::GET, &location.expect("Location"), None)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        body["stack"].clone()
+    }
+
+    /// Shows until the status is no longer in progress; returns the statuses seen.
+    pub(crate) async fn settle(&self, name: &str) -> Vec<String> {
+        let mut seen = Vec::new();
+        for _ in 0..20 {
+            let status = self.show(name).await["stack_status"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            seen.push(status.clone());
+            if !status.ends_with("IN_PROGRESS") {
+                return seen;
+            }
+        }
+        panic!("{name} never settled: {seen:?}");
+    }
+}
+
+pub(crate) async fn token(client: &Client, fakes: &Fakes, project: Value) -> String {
+    let body = json!({"auth": {"identity": {"methods": ["password"], "password": {"user": {
+        "name": heatbed::fakes::USERNAME, "domain": {"name": heatbed::fakes::DOMAIN},
+        "password": heatbed::fakes::PASSWORD}}}, "scope": {"project": project}}});
+    let response = client
+        .post(format!("{}/auth/tokens", fakes.auth_url()))
+        .json(&body)
+        .send()
+        .await
+        .expect("keystone");
+    assert_eq!(response.status(), StatusCode::CREATED);
+    response.headers()["x-subject-token"]
+        .to_str()
+        .expect("ascii")
+        .to_string()
+}
+
+pub(crate) fn rule(pattern: &str) -> StackRule {
+    StackRule {
+        pattern: pattern.into(),
+        generation: None,
+        in_progress_reads: None,
+        outputs: serde_json::Map::new(),
+        output_order: Vec::new(),
+        fail: Vec::new(),
+        http_error: None,
+        latency: None,
+    }
+}
