@@ -6,6 +6,7 @@
 //!   they are given.
 //! - `template_path.rs`: which heat template a resource uses, asked by both components.
 
+mod action;
 mod config;
 mod heat_worker;
 mod job_manager;

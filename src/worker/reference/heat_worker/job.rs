@@ -6,29 +6,8 @@ use etcd_client::Client;
 use serde_json::{Map, Value};
 
 use super::errors::JobError;
+pub(crate) use crate::worker::reference::action::Action;
 use crate::worker::reference::job_manager::plural;
-
-/// What a job asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Action {
-    /// Create the stack.
-    Create,
-    /// Update the stack.
-    Modify,
-    /// Delete the stack; Gohan and the job manager remove the keys afterwards.
-    LogicalDelete,
-}
-
-impl Action {
-    /// The word of `/state.worker_state`: `CREATE`, `MODIFY`, `DELETE`.
-    pub(crate) fn state_word(self) -> &'static str {
-        match self {
-            Action::Create => "CREATE",
-            Action::Modify => "MODIFY",
-            Action::LogicalDelete => "DELETE",
-        }
-    }
-}
 
 /// One job.
 #[derive(Debug, Clone)]
@@ -64,12 +43,9 @@ impl Job {
                 .map(String::from)
                 .ok_or_else(|| bad(&format!("`{key}` is missing")))
         };
-        let action = match text("action")?.as_str() {
-            "create" => Action::Create,
-            "modify" => Action::Modify,
-            "logical_delete" | "delete" => Action::LogicalDelete,
-            other => return Err(bad(&format!("unknown action `{other}`"))),
-        };
+        let word = text("action")?;
+        let action =
+            Action::parse(&word).ok_or_else(|| bad(&format!("unknown action `{word}`")))?;
         Ok(Job {
             id: id.to_string(),
             action,

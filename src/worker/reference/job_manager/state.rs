@@ -4,28 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::encoding::python_json;
-
-/// A job's action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Action {
-    /// No state yet.
-    Create,
-    /// A state exists for an older version.
-    Modify,
-    /// Gohan marked the resource for deletion.
-    LogicalDelete,
-}
-
-impl Action {
-    /// The action as job ids and objects spell it.
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Action::Create => "create",
-            Action::Modify => "modify",
-            Action::LogicalDelete => "logical_delete",
-        }
-    }
-}
+pub(crate) use crate::worker::reference::action::Action;
 
 /// What is known about a resource when one of its config versions arrives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
