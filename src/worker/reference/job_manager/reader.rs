@@ -157,32 +157,33 @@ impl Manager {
 
         let Some(template_id) = self.template_id(&key, known, &resource) else {
             self.line(format_args!("Non workable resource: {name}"));
-            if state_version.is_some_and(|v| v >= resource.version) {
-                return Ok(());
-            }
-            return store::put(
-                &mut self.client,
-                &state_key,
-                state::read_complete(resource.version),
-            )
-            .await;
+            return self
+                .read_complete(&state_key, state_version, resource.version)
+                .await;
         };
         let Some(template) = self.templates.get(&template_id).cloned() else {
             self.line(format_args!(
                 "Could not find template for resource: {name}, handling it as non workable"
             ));
-            if state_version.is_some_and(|v| v >= resource.version) {
-                return Ok(());
-            }
-            return store::put(
-                &mut self.client,
-                &state_key,
-                state::read_complete(resource.version),
-            )
-            .await;
+            return self
+                .read_complete(&state_key, state_version, resource.version)
+                .await;
         };
         self.schedule(key, resource, state_version, &template_id, &template)
             .await
+    }
+
+    /// `READ_COMPLETE` at `version` for a resource no job handles, unless its state is there.
+    async fn read_complete(
+        &mut self,
+        state_key: &str,
+        state_version: Option<u64>,
+        version: u64,
+    ) -> Result<(), StoreError> {
+        if state_version.is_some_and(|v| v >= version) {
+            return Ok(());
+        }
+        store::put(&mut self.client, state_key, state::read_complete(version)).await
     }
 
     /// A `/config/<path>` delete: Gohan's clean-up after a logical delete (or a physical
