@@ -17,17 +17,13 @@ use serde_json::{Map, Value, json};
 const INTERFACE: &str = "24580bfc-32f4-4c0f-8e8a-c7288497aa7c";
 const TARGET: &str = "2da66917-604c-4076-8c21-79da05f6479e";
 
-/// `<repo>/../shared/<rel>`, read, or a clear failure.
-fn shared(rel: &str) -> String {
+/// `<repo>/tests/recorded/<rel>`, read, or a clear failure.
+fn recorded(rel: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared")
+        .join("tests/recorded")
         .join(rel);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "reference data {} is missing ({e}): this test needs the shared/ folder beside the repo",
-            path.display()
-        )
-    })
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("recorded data {} is missing ({e})", path.display()))
 }
 
 /// The ```-fenced `key` + JSON blocks of a recorded document.
@@ -44,7 +40,7 @@ fn blocks(doc: &str) -> Vec<(String, Value)> {
 }
 
 fn recorded(rel: &str) -> Vec<(String, Value)> {
-    blocks(&shared(&format!("reference/esi/{rel}")))
+    blocks(&recorded(&format!("esi/{rel}")))
 }
 
 /// The fake Heat answers the recorded monitoring target id and link.

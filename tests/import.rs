@@ -19,13 +19,12 @@ fn fixtures() -> PathBuf {
     root().join("tests/fixtures/import")
 }
 
-/// `../shared/reference/esi/05_load_balancer`, beside the repository.
+/// The recorded load-balancer folder, vendored in `tests/recorded/`.
 fn load_balancer_folder() -> PathBuf {
-    let parent = root().parent().expect("the repository has a parent folder");
-    let dir = parent.join("shared/reference/esi/05_load_balancer");
+    let dir = root().join("tests/recorded/esi/05_load_balancer");
     assert!(
         dir.join("stored_in_etcd").is_dir(),
-        "the recorded flow folder is missing: expected {} beside the repository",
+        "the recorded flow folder is missing: expected {}",
         dir.display()
     );
     dir
@@ -52,7 +51,7 @@ fn importing_the_recorded_folder_gives_the_checked_in_scenarios() {
             std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert!(
             imported[0].yaml == checked_in,
-            "{} is not what `heatbed import` makes of the recording; regenerate it:\n  cargo run -- import ../shared/reference/esi/05_load_balancer --templates scenarios/fixtures/run05_heat_templates --flow {flow} --out scenarios/{file}",
+            "{} is not what `heatbed import` makes of the recording; regenerate it:\n  cargo run -- import tests/recorded/esi/05_load_balancer --templates scenarios/fixtures/run05_heat_templates --flow {flow} --out scenarios/{file}",
             path.display()
         );
     }

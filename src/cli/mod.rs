@@ -53,7 +53,7 @@ enum Command {
     /// Turn a folder of recorded flows (stored_in_etcd/<component>/<Flow>_NN.md, ...) and
     /// heat-template documents into runnable scenarios, one per flow with results.
     Import {
-        /// The recorded flow folder, e.g. ../shared/reference/esi/05_load_balancer.
+        /// The recorded flow folder, e.g. tests/recorded/esi/05_load_balancer.
         dir: PathBuf,
         /// Folder of heat-template documents (`/config/v2.0/heat_templates/<id>` blocks).
         #[arg(long)]

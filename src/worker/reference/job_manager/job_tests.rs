@@ -1,5 +1,5 @@
 //! Job objects rebuilt from the recorded inputs equal every recorded `02_JobManager` job
-//! (`../shared/reference/esi/05_load_balancer/`). Inputs: the `/config` events of
+//! (`tests/recorded/esi/05_load_balancer/`). Inputs: the `/config` events of
 //! `etcd-config-watcher.log` (templates as the run loaded them, bodies), `/state` events of
 //! `etcd-state-watcher.log` (for action selection and for which jobs were unfinished).
 
@@ -14,17 +14,10 @@ use crate::worker::reference::job_manager::schedule::Queue;
 use crate::worker::reference::job_manager::schema::{ConfigKey, classify};
 use crate::worker::reference::job_manager::state::{Situation, select_action};
 
-/// `shared/reference/esi/05_load_balancer`, beside the checkout.
+/// The recorded load-balancer folder, vendored in `tests/recorded/`.
 fn recorded_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the checkout has a parent")
-        .join("shared/reference/esi/05_load_balancer");
-    assert!(
-        dir.is_dir(),
-        "recorded data missing: {} (the checkout needs ../shared/reference beside it)",
-        dir.display()
-    );
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/recorded/esi/05_load_balancer");
+    assert!(dir.is_dir(), "recorded data missing: {}", dir.display());
     dir
 }
 

@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::super::job::{Action, Job};
 use super::super::state::{Outcome, job_state_value, stack_value, state_value};
-use super::recorded::{blocks, documents, read, shared};
+use super::recorded::{blocks, documents, read, recorded};
 use crate::encoding::python_json;
 
 /// The recorded Heat's key order of an output object (CPython 2 dict order, ESI-SPEC §1.2).
@@ -120,7 +120,7 @@ fn results_match_every_recorded_heat_worker_document() {
 
 #[test]
 fn heat_outputs_match_the_seed_checkpoints_byte_for_byte() {
-    let dir = shared("seeds");
+    let dir = recorded("seeds");
     let mut names: Vec<_> = std::fs::read_dir(&dir)
         .expect("readable")
         .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))

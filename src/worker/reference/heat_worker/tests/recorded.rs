@@ -1,33 +1,27 @@
-//! Reading the recorded reference data from `../shared/` beside the repo.
+//! Reading the recorded reference data vendored in `tests/recorded/`.
 
 use std::path::PathBuf;
 
 use serde_json::Value;
 
-/// `<repo>/../shared/<rel>`, or a panic that says what is missing.
-pub(super) fn shared(rel: &str) -> PathBuf {
+/// `<repo>/tests/recorded/<rel>`, or a panic that says what is missing.
+pub(super) fn recorded(rel: &str) -> PathBuf {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared")
+        .join("tests/recorded")
         .join(rel);
-    assert!(
-        path.exists(),
-        "reference data {} is missing: these tests need the shared/ folder beside the repo",
-        path.display()
-    );
+    assert!(path.exists(), "recorded data {} is missing", path.display());
     path
 }
 
-/// The text of a shared file.
+/// The text of a recorded file.
 pub(super) fn read(rel: &str) -> String {
-    let path = shared(rel);
+    let path = recorded(rel);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
 /// `05_load_balancer/stored_in_etcd/<component>/` documents, sorted by name.
 pub(super) fn documents(component: &str) -> Vec<(String, String)> {
-    let dir = shared(&format!(
-        "reference/esi/05_load_balancer/stored_in_etcd/{component}"
-    ));
+    let dir = recorded(&format!("esi/05_load_balancer/stored_in_etcd/{component}"));
     let mut names: Vec<_> = std::fs::read_dir(&dir)
         .expect("readable")
         .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
@@ -78,7 +72,7 @@ pub(super) fn recorded_results(name: &str) -> Vec<(String, Value)> {
 /// The run's heat templates (`config.w`, ESI-SPEC §0.3 item 5): id → decoded body.
 pub(super) fn run_templates() -> Vec<(String, Value)> {
     let log = strip_ansi(&read(
-        "reference/esi/05_load_balancer/result_log/04_etcd_watcher_log/etcd-config-watcher.log",
+        "esi/05_load_balancer/result_log/04_etcd_watcher_log/etcd-config-watcher.log",
     ));
     let mut templates = Vec::new();
     let lines: Vec<&str> = log.lines().collect();
@@ -110,7 +104,7 @@ pub(super) fn run_templates() -> Vec<(String, Value)> {
 /// The recorded heat worker log without colour codes.
 pub(super) fn heat_worker_log() -> String {
     strip_ansi(&read(
-        "reference/esi/05_load_balancer/result_log/06_heat_worker/heat-worker.log",
+        "esi/05_load_balancer/result_log/06_heat_worker/heat-worker.log",
     ))
 }
 
