@@ -18,7 +18,7 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn recorded() -> PathBuf {
+fn recorded_root() -> PathBuf {
     let recorded = root().join("tests/recorded");
     assert!(
         recorded.join("seeds").is_dir(),
@@ -30,7 +30,7 @@ fn recorded() -> PathBuf {
 
 /// The scenarios with documents that name recordings, loaded relative to the repository.
 fn golden() -> Vec<Scenario> {
-    let _ = recorded();
+    let _ = recorded_root();
     let files = discover(&[root().join("scenarios")]).expect("scenarios");
     let scenarios: Vec<Scenario> = files
         .iter()
@@ -138,7 +138,7 @@ fn golden_snapshots_equal_the_recordings() {
 #[test]
 fn the_twenty_seed_checkpoints_are_golden_snapshots() {
     let scenarios = golden();
-    let mut seeds: Vec<PathBuf> = std::fs::read_dir(recorded().join("seeds"))
+    let mut seeds: Vec<PathBuf> = std::fs::read_dir(recorded_root().join("seeds"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
@@ -197,7 +197,7 @@ fn heatbed_doc_renders_the_seed_documents() {
         assert!(status.success(), "heatbed doc {scenario}");
     }
     let mut matched = 0;
-    for seed in std::fs::read_dir(recorded().join("seeds"))
+    for seed in std::fs::read_dir(recorded_root().join("seeds"))
         .unwrap()
         .map(|e| e.unwrap().path())
     {
@@ -266,7 +266,7 @@ fn near(out: &Path, wanted: &heatbed::docs::ParsedDocument) -> String {
 /// flows like the in-process reference worker: same snapshots, same recorded truth.
 #[test]
 fn the_reference_worker_as_an_external_command_passes_the_golden_flows() {
-    let _ = recorded();
+    let _ = recorded_root();
     let bin = env!("CARGO_BIN_EXE_heatbed");
     let out = Command::new(bin)
         .args(["run", "--recorded", "--worker", &format!("'{bin}' worker")])

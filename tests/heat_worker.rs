@@ -18,7 +18,7 @@ const INTERFACE: &str = "24580bfc-32f4-4c0f-8e8a-c7288497aa7c";
 const TARGET: &str = "2da66917-604c-4076-8c21-79da05f6479e";
 
 /// `<repo>/tests/recorded/<rel>`, read, or a clear failure.
-fn recorded(rel: &str) -> String {
+fn read_recorded(rel: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/recorded")
         .join(rel);
@@ -40,7 +40,7 @@ fn blocks(doc: &str) -> Vec<(String, Value)> {
 }
 
 fn recorded(rel: &str) -> Vec<(String, Value)> {
-    blocks(&recorded(&format!("esi/{rel}")))
+    blocks(&read_recorded(&format!("esi/{rel}")))
 }
 
 /// The fake Heat answers the recorded monitoring target id and link.
