@@ -10,6 +10,6 @@ mod write;
 
 pub use compare::{Difference, compare_values};
 pub use golden::{GoldenError, Mismatch, compare_with_recorded, recorded_checkpoints};
-pub use import::{ImportError, Imported, import};
+pub use import::{Fixture, Gap, Import, ImportError, Imported, Summary, import};
 pub use parse::{ParseError, ParsedCheckpoint, ParsedDocument, parse_document};
 pub use write::render_document;
