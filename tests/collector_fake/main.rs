@@ -2,6 +2,11 @@
 //! their MonitoringTarget resource in the fake Heat, and the etcd syncer on a real etcd.
 
 mod api;
+mod catalogue;
+mod heat;
 mod heat_resource;
+mod settle;
+mod shapes;
+mod shared_keys;
 mod support;
 mod syncer;
