@@ -5,6 +5,7 @@ mod api;
 mod catalogue;
 mod heat;
 mod heat_resource;
+mod run_settles;
 mod settle;
 mod shapes;
 mod shared_keys;

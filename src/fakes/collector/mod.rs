@@ -97,13 +97,17 @@ impl CollectorFake {
                 }
             }
         };
-        match tokio::time::timeout(within, wait).await {
-            Ok(settled) => settled,
-            Err(_) => Err(FakeError::Unsettled {
-                waited: within,
-                pending: self.targets.pending(&syncer::states(etcd.clone()).await?),
-            }),
+        if let Ok(settled) = tokio::time::timeout(within, wait).await {
+            return settled;
         }
+        let pending = self.targets.pending(&syncer::states(etcd.clone()).await?);
+        if pending.is_empty() {
+            return Ok(());
+        }
+        Err(FakeError::Unsettled {
+            waited: within,
+            pending,
+        })
     }
 
     /// The hook the fake Heat calls for MonitoringTarget resources.
