@@ -261,6 +261,9 @@ pub enum Report {
     Silent,
 }
 
+/// The most results a `flapping` report expands into.
+const MAX_FLAPS: u32 = 10_000;
+
 /// The `created_at` of the recorded load balancer interface targets.
 const RECORDED_CLOCK: &str = "2018-02-19T05:22:01Z";
 
@@ -343,8 +346,8 @@ fn target_rule(rule: TargetRuleFile) -> Result<TargetRule, (String, String)> {
                 return err(".report.between", "must be two different statuses");
             }
             let times = f.times.unwrap_or(4);
-            if times < 2 {
-                return err(".report.times", "must be at least 2");
+            if !(2..=MAX_FLAPS).contains(&times) {
+                return err(".report.times", "must be from 2 to 10000");
             }
             let pair = [a, b];
             Report::Statuses((0..times).map(|n| pair[n as usize % 2].clone()).collect())

@@ -7,7 +7,8 @@ use heatbed::scenario::{CollectorSpec, HeatSpec, Report};
 use reqwest::{Method, StatusCode};
 
 use crate::support::{
-    MONITORING_KEY, STATE_KEY, Seen, VALUE_KEYS, call, keys, recorded_body, rule, writes_after,
+    MONITORING_KEY, STATE_KEY, Seen, VALUE_KEYS, call, keys, recorded_body, rule, value,
+    writes_after,
 };
 
 /// Puts `value` at `key` and returns the writes under `/monitoring/` that follow, until
@@ -51,25 +52,23 @@ async fn the_syncer_writes_after_the_state_and_deletes_with_the_target() {
         )]
     );
     let (_, shown) = call(&fakes, Method::GET, &format!("/targets/{id}"), None).await;
-    let value = &shown["values"][0];
-    assert_eq!(keys(value), VALUE_KEYS);
-    assert_eq!(value["value"], "UP");
-    assert_eq!(value["reporter"], "SNMPPortPool");
-    assert_eq!(value["last_reported"], "2018-02-19T05:23:01Z");
+    let result = &shown["values"][0];
+    assert_eq!(keys(result), VALUE_KEYS);
+    assert_eq!(result["value"], "UP");
+    assert_eq!(result["reporter"], "SNMPPortPool");
+    assert_eq!(result["last_reported"], "2018-02-19T05:23:01Z");
 
     let (status, _) = call(&fakes, Method::DELETE, &format!("/targets/{id}"), None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let mut gone = false;
-    for _ in 0..100 {
-        // The delete is asynchronous: wait on etcd's answer, never on a timer.
-        let revision = client.get(MONITORING_KEY, None).await.expect("get");
-        if revision.kvs().is_empty() {
-            gone = true;
-            break;
-        }
-        tokio::task::yield_now().await;
-    }
-    assert!(gone, "the key goes with the target");
+    fakes
+        .collector_settled(std::time::Duration::from_secs(10))
+        .await
+        .expect("settled");
+    assert_eq!(
+        value(&mut client, MONITORING_KEY).await,
+        None,
+        "the key goes with the target"
+    );
 }
 
 #[tokio::test]

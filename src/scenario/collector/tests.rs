@@ -137,6 +137,10 @@ fn errors_name_the_key() {
             "collector.targets[0].report.between",
         ),
         (
+            "targets:\n  - {match: x, report: {kind: flapping, times: 4000000000}}\n",
+            "collector.targets[0].report.times",
+        ),
+        (
             "targets:\n  - {match: x, field: ''}\n",
             "collector.targets[0].field",
         ),
