@@ -18,7 +18,7 @@ pub use load::{discover, load};
 pub use model::ScenarioFile;
 pub use types::{
     Checkpoint, CollectorSpec, Condition, Document, GohanOp, HeatSpec, JournalFilter, KeySelector,
-    Pick, Redaction, Scenario, Step, StepKind, WorkerSpec,
+    Keyspace, Pick, Redaction, Scenario, Step, StepKind, WorkerSpec,
 };
 
 /// The JSON Schema of scenario files, as checked in at `scenarios/schema.json`.

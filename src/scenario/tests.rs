@@ -148,3 +148,40 @@ fn rejects_two_documents_with_one_name() {
     let message = error(&format!("{HEAD}steps: []\ndocuments:\n{doc}{doc}"));
     assert!(message.contains("at `documents[1].name`"), "{message}");
 }
+
+#[test]
+fn a_keyspace_takes_keys_under_its_prefixes_but_its_ignores() {
+    let scenario = load_str(&format!(
+        "{HEAD}steps: []\nkeyspace:\n  prefixes: [/state/, /monitoring/]\n  ignore: ['/state/v2.0/ports/*', /monitoring/x]\n"
+    ))
+    .unwrap();
+    let keyspace = scenario.keyspace.unwrap();
+    assert!(keyspace.takes("/state/v2.0/networks/n"));
+    assert!(!keyspace.takes("/state/v2.0/ports/p"));
+    assert!(keyspace.takes("/monitoring/y"));
+    assert!(!keyspace.takes("/monitoring/x"));
+    assert!(!keyspace.takes("/config/v2.0/networks/n"));
+    let every = load_str(&format!("{HEAD}steps: []\nkeyspace: {{}}\n")).unwrap();
+    assert!(every.keyspace.unwrap().takes("/anything"));
+}
+
+#[test]
+fn a_bad_keyspace_names_its_key() {
+    let e = error(&format!(
+        "{HEAD}steps: []\nkeyspace:\n  prefixes: [state/]\n"
+    ));
+    assert!(
+        e.contains("t.yaml:5:3: at `keyspace.prefixes[0]`")
+            && e.contains("`state/` must start with `/`"),
+        "{e}"
+    );
+    let e = error(&format!("{HEAD}steps: []\nkeyspace:\n  ignore: ['x*']\n"));
+    assert!(e.contains("keyspace.ignore[0]"), "{e}");
+    let e = error(&format!("{HEAD}steps: []\nkeyspace:\n  prefixes: []\n"));
+    assert!(
+        e.contains("keyspace.prefixes") && e.contains("names no prefix"),
+        "{e}"
+    );
+    let e = error(&format!("{HEAD}steps: []\nkeyspace:\n  prefix: [/]\n"));
+    assert!(e.contains("prefix"), "{e}");
+}
