@@ -89,7 +89,7 @@ pub async fn run_scenario(
         .await
         .map_err(|e| fail(RunErrorKind::Worker(e), String::new()))?;
 
-    let result = drive(scenario, &recorder, client, &mut worker).await;
+    let result = drive(scenario, &recorder, client, &mut worker, &fakes).await;
     let worker_log = worker.stop().await;
     let journal = fakes.heat_journal();
     drop(fakes);
@@ -105,12 +105,14 @@ pub async fn run_scenario(
     }
 }
 
-/// Steps, then the wait for every checkpoint. Returns the history.
+/// Steps, then the wait for every checkpoint and for the collector to settle. Returns the
+/// history.
 async fn drive(
     scenario: &Scenario,
     recorder: &Recorder,
     client: etcd_client::Client,
     worker: &mut Worker,
+    fakes: &Fakes,
 ) -> Result<Vec<Write>, RunErrorKind> {
     let ctx = StepContext {
         client: client.clone(),
@@ -134,9 +136,8 @@ async fn drive(
         if let Some(failure) = recorder.failure() {
             return Err(RunErrorKind::Recorder(failure));
         }
-        let history = recorder.snapshot();
-        if all_found(&scenario.documents, &history) {
-            return Ok(history);
+        if all_found(&scenario.documents, &recorder.snapshot()) {
+            return settled(fakes, recorder, client, deadline).await;
         }
         tokio::select! {
             woke = tokio::time::timeout_at(deadline.into(), changed.changed()) => {
@@ -156,6 +157,25 @@ async fn drive(
             }
         }
     }
+}
+
+/// Once every checkpoint happened: waits, until `deadline`, for the collector to write every
+/// report that is due (they may follow the last checkpoint), then the history.
+async fn settled(
+    fakes: &Fakes,
+    recorder: &Recorder,
+    client: etcd_client::Client,
+    deadline: Instant,
+) -> Result<Vec<Write>, RunErrorKind> {
+    let left = deadline.saturating_duration_since(Instant::now());
+    fakes
+        .collector_settled(left)
+        .await
+        .map_err(|e| RunErrorKind::Fake {
+            service: e.service(),
+            message: e.to_string(),
+        })?;
+    caught_up(recorder, client).await
 }
 
 /// The history once the recorder has seen every write etcd has made so far.

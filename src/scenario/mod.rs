@@ -11,7 +11,7 @@ mod tagged;
 mod types;
 mod validate;
 
-pub use collector::{Report, TargetRule};
+pub use collector::{Report, TargetRule, TargetSelector};
 pub use error::{LoadError, Position};
 pub use heat::{Failure, HttpError, HttpMethod, StackAction, StackRule};
 pub use load::{discover, load};
