@@ -148,3 +148,14 @@ fn rejects_two_documents_with_one_name() {
     let message = error(&format!("{HEAD}steps: []\ndocuments:\n{doc}{doc}"));
     assert!(message.contains("at `documents[1].name`"), "{message}");
 }
+
+#[test]
+fn rejects_more_job_slots_than_a_semaphore_takes() {
+    for slots in ["2305843009213693952", "1025"] {
+        let message = error(&format!(
+            "name: t\nworker: {{kind: reference, slots: {slots}}}\nsteps: []\n"
+        ));
+        assert!(message.contains("at `worker.slots`"), "{message}");
+        assert!(message.contains("more than the 1024 allowed"), "{message}");
+    }
+}

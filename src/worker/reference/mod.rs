@@ -14,7 +14,7 @@ mod log;
 mod supervisor;
 mod template_path;
 
-pub use config::Config;
+pub use config::{Config, MAX_SLOTS};
 pub use log::{Log, LogSink};
 pub use supervisor::Reference;
 pub(crate) use supervisor::Shutdown;
