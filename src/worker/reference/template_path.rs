@@ -17,7 +17,7 @@ use super::job_manager::{Context, Mapping, MappingError, ResourceKey, Resources,
 /// schema, or a schema without one (`common_function`) — uses the template of its own name
 /// when `paired` (a heat template of that name is loaded), as `template_path: "C<type>"`
 /// would, and is non-workable otherwise.
-pub(super) fn template_id(ctx: &Context<'_>, paired: bool) -> Result<Option<String>, MappingError> {
+pub(crate) fn template_id(ctx: &Context<'_>, paired: bool) -> Result<Option<String>, MappingError> {
     let raw = Schemas::recorded()
         .by_type(ctx.type_)
         .and_then(|schema| schema.template_path.as_ref());

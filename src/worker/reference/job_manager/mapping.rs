@@ -71,6 +71,31 @@ pub(crate) enum Test {
     Regexp,
 }
 
+impl Test {
+    /// Whether the condition holds for the two operands evaluated in `ctx`.
+    pub(crate) fn holds(
+        self,
+        left: &Mapping,
+        right: &Mapping,
+        ctx: &Context<'_>,
+    ) -> Result<bool, MappingError> {
+        let left = left.eval(ctx)?.value;
+        let right = right.eval(ctx)?.value;
+        Ok(match self {
+            Test::Equal => left == right,
+            Test::Regexp => {
+                let pattern = python_str(&right);
+                let re =
+                    Regex::new(&format!("^(?:{pattern})")).map_err(|e| MappingError::Regexp {
+                        pattern: pattern.clone(),
+                        reason: e.to_string(),
+                    })?;
+                re.is_match(&python_str(&left))
+            }
+        })
+    }
+}
+
 /// One hop of a path.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Hop {
@@ -214,22 +239,7 @@ impl Mapping {
                 then,
                 otherwise,
             } => {
-                let left = left.eval(ctx)?.value;
-                let right = right.eval(ctx)?.value;
-                let holds = match test {
-                    Test::Equal => left == right,
-                    Test::Regexp => {
-                        let pattern = python_str(&right);
-                        let re = Regex::new(&format!("^(?:{pattern})")).map_err(|e| {
-                            MappingError::Regexp {
-                                pattern: pattern.clone(),
-                                reason: e.to_string(),
-                            }
-                        })?;
-                        re.is_match(&python_str(&left))
-                    }
-                };
-                if holds {
+                if test.holds(left, right, ctx)? {
                     then.eval(ctx)
                 } else {
                     otherwise.eval(ctx)

@@ -74,6 +74,11 @@ impl Schemas {
         self.by_path.get(dir)
     }
 
+    /// Every resource type, sorted.
+    pub(crate) fn types(&self) -> impl Iterator<Item = &str> {
+        self.by_type.keys().map(String::as_str)
+    }
+
     /// The schema of resource type `type_`.
     pub(crate) fn by_type(&self, type_: &str) -> Option<&Schema> {
         self.by_type.get(type_).and_then(|p| self.by_path.get(p))
