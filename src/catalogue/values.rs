@@ -157,7 +157,7 @@ mod tests {
 
     #[test]
     fn values_follow_the_schema_then_the_parameter_type() {
-        let p = |t, f| property(t, f).cloned();
+        let p = |t: &str, f: &str| property(t, f).cloned();
         let value = |t: &str, f: &str| synthesize(p(t, f).as_ref(), Hint::String, f, "s");
         assert_eq!(value("static_route", "service_type"), json!("aws"));
         assert_eq!(
