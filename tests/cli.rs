@@ -242,3 +242,70 @@ fn serve_prints_the_env_contract_and_cleans_up_on_sigterm() {
         "etcd still listens after serve stopped"
     );
 }
+
+/// A scenario in a folder of its own whose checkpoint (2) never happens.
+fn partial_scenario() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("partial.yaml"),
+        "name: Partial\nworker: {kind: none}\ntimeout: 200ms\nsteps:\n\
+         - {action: put, key: /a, value: {x: 1}}\n\
+         - {action: put, key: /b, value: {y: 2}}\n\
+         documents:\n  - name: d\n    title: Partial\n    checkpoints:\n\
+         \x20     - {key: /a}\n      - {key: /never}\n      - {key: /b}\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn heatbed_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_heatbed"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("HEATBED_ETCD")
+        .output()
+        .expect("heatbed runs")
+}
+
+#[test]
+fn a_missing_checkpoint_never_hides_the_others_in_run_record_and_doc() {
+    let dir = partial_scenario();
+    let out = heatbed_in(dir.path(), &["record", "--accept", "partial.yaml"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("FAIL partial"), "{stdout}");
+    assert!(stdout.contains("(1) /a: accepted"), "{stdout}");
+    assert!(stdout.contains("(2) /never: NEVER HAPPENED"), "{stdout}");
+    assert!(stdout.contains("(3) /b: accepted"), "{stdout}");
+    assert!(stdout.contains("checkpoints never happened"), "{stdout}");
+    let snapshots = dir.path().join("snapshots/partial");
+    assert!(snapshots.join("d-01.snap").exists());
+    assert!(snapshots.join("d-03.snap").exists());
+    assert!(!snapshots.join("d-02.snap").exists());
+
+    let out = heatbed_in(dir.path(), &["run", "partial.yaml"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("(1) /a: match"), "{stdout}");
+    assert!(stdout.contains("(2) /never: NEVER HAPPENED"), "{stdout}");
+    assert!(stdout.contains("(3) /b: match"), "{stdout}");
+    assert!(stdout.ends_with("0 passed, 1 failed\n"), "{stdout}");
+    let json = heatbed_in(dir.path(), &["run", "--format", "json", "partial.yaml"]);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let scenario = &report["scenarios"][0];
+    assert_eq!(scenario["status"], "partial");
+    assert_eq!(scenario["checkpoints"].as_array().unwrap().len(), 2);
+    assert_eq!(scenario["missing"][0]["number"], 2);
+
+    let out = heatbed_in(dir.path(), &["doc", "partial.yaml", "--out", "docs"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let doc = std::fs::read_to_string(dir.path().join("docs/d.md")).unwrap();
+    let (one, two, three) = (
+        doc.find("point of (1) in etcd\n\n```\n/a\n").unwrap(),
+        doc.find("point of (2) in etcd\n\n**NEVER HAPPENED**: `/never`")
+            .unwrap(),
+        doc.find("point of (3) in etcd\n\n```\n/b\n").unwrap(),
+    );
+    assert!(one < two && two < three, "{doc}");
+    assert!(text(&out.stderr).contains("checkpoints never happened"));
+}

@@ -54,6 +54,29 @@ async fn a_checkpoint_that_never_happens_fails_with_what_its_key_saw() {
 }
 
 #[tokio::test]
+async fn a_run_with_a_missing_checkpoint_keeps_the_others() {
+    let error = run("name: m\nworker: {kind: none}\ntimeout: 200ms\nsteps:\n\
+        - {action: put, key: /a, value: 1}\n\
+        - {action: put, key: /b, value: 2}\n\
+        documents:\n  - name: d\n    title: T\n    checkpoints:\n      - {key: /a}\n      - {key: /never}\n      - {key: /b}\n")
+    .await
+    .expect_err("checkpoint (2) never happens");
+    let partial = error.partial.expect("what did happen is kept");
+    let kept: Vec<(usize, &str)> = partial
+        .checkpoints
+        .iter()
+        .map(|c| (c.number, c.text.as_str()))
+        .collect();
+    assert_eq!(kept, [(1, "/a\n1"), (3, "/b\n2")]);
+    let missing: Vec<(usize, &str)> = partial
+        .missing
+        .iter()
+        .map(|m| (m.number, m.key.as_str()))
+        .collect();
+    assert_eq!(missing, [(2, "/never")]);
+}
+
+#[tokio::test]
 async fn checkpoints_out_of_declared_order_fail() {
     let error = run("name: o\nworker: {kind: none}\nsteps:\n\
         - {action: put, key: /b, value: 1}\n\

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use heatbed::etcd::Backend;
 use heatbed::run::run_on;
 use heatbed::scenario::load;
-use heatbed::snapshot::Store;
+use heatbed::snapshot::{KEYSPACE, Store};
 use rstest::rstest;
 
 #[rstest]
@@ -30,10 +30,7 @@ fn scenario(#[files("scenarios/*.yaml")] path: PathBuf) {
     let mut failed = Vec::new();
     for checkpoint in &outcome.checkpoints {
         let name = Store::name(checkpoint);
-        settings.set_description(format!(
-            "{} ({}) {}",
-            checkpoint.title, checkpoint.number, checkpoint.key
-        ));
+        settings.set_description(Store::description(checkpoint));
         let asserted = catch_unwind(AssertUnwindSafe(|| {
             settings.bind(|| insta::assert_snapshot!(name.clone(), checkpoint.text));
         }));
@@ -41,7 +38,18 @@ fn scenario(#[files("scenarios/*.yaml")] path: PathBuf) {
             failed.push(name);
         }
     }
-    let orphans = store.orphans(&outcome.checkpoints);
+    // The final keyspace, when the scenario declares `keyspace:`, is one snapshot more.
+    assert_eq!(outcome.keyspace.is_some(), scenario.keyspace.is_some());
+    if let Some(keyspace) = &outcome.keyspace {
+        settings.set_description("final keyspace");
+        let asserted = catch_unwind(AssertUnwindSafe(|| {
+            settings.bind(|| insta::assert_snapshot!(KEYSPACE, keyspace.text));
+        }));
+        if asserted.is_err() {
+            failed.push(KEYSPACE.into());
+        }
+    }
+    let orphans = store.orphans(&Store::names(&outcome));
     assert!(
         failed.is_empty(),
         "checkpoints differ from their snapshots: {failed:?}"

@@ -1,4 +1,5 @@
-//! `heatbed doc`: run one scenario and render its documents in the seed format.
+//! `heatbed doc`: run one scenario and render its documents in the seed format. When some
+//! checkpoints never happen, the others are still written and the missing ones marked.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,7 +19,14 @@ pub(super) async fn doc(
     let scenario = load(&scenario)?;
     let provider = Provider::new(&backend).await?;
     let etcd = provider.acquire().await?;
-    let outcome = run_scenario(&scenario, &etcd, super::worker_override(worker).as_ref()).await?;
+    let worker = super::worker_override(worker);
+    let (outcome, failure) = match run_scenario(&scenario, &etcd, worker.as_ref()).await {
+        Ok(outcome) => (outcome, None),
+        Err(mut e) => match e.partial.take() {
+            Some(outcome) => (*outcome, Some(e)),
+            None => return Err(e.into()),
+        },
+    };
     if let Some(out) = &out {
         std::fs::create_dir_all(out)?;
     }
@@ -28,7 +36,17 @@ pub(super) async fn doc(
             .iter()
             .filter(|c| c.document == document.name)
             .collect();
-        let text = render_document(&document.title, document.preamble.as_deref(), &checkpoints);
+        let missing: Vec<_> = outcome
+            .missing
+            .iter()
+            .filter(|m| m.document == document.name)
+            .collect();
+        let text = render_document(
+            &document.title,
+            document.preamble.as_deref(),
+            &checkpoints,
+            &missing,
+        );
         match &out {
             Some(dir) => {
                 let path = dir.join(format!("{}.md", document.name));
@@ -38,5 +56,11 @@ pub(super) async fn doc(
             None => println!("{text}"),
         }
     }
-    Ok(ExitCode::SUCCESS)
+    match failure {
+        None => Ok(ExitCode::SUCCESS),
+        Some(e) => {
+            eprintln!("error: {e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }

@@ -22,7 +22,11 @@ pub(super) fn import_flows(
         Some(o) => o.clone(),
         None => "scenarios".into(),
     };
-    let imported = import(dir, templates, flow, &out_dir)?;
+    let import = import(dir, templates, flow, &out_dir)?;
+    for warning in import.summary.warnings() {
+        eprintln!("warning: {warning}");
+    }
+    let imported = import.scenarios;
     if single && imported.len() != 1 {
         let flows: Vec<&str> = imported.iter().map(|i| i.flow.as_str()).collect();
         return Err(super::BadInput(format!(
@@ -33,14 +37,26 @@ pub(super) fn import_flows(
         .into());
     }
     std::fs::create_dir_all(&out_dir)?;
+    for fixture in &import.fixtures {
+        let path = out_dir.join(&fixture.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        write_atomically(&path, &fixture.content)?;
+    }
+    if !import.fixtures.is_empty() {
+        eprintln!(
+            "wrote {} fixtures (the store the run started from) under {}",
+            import.fixtures.len(),
+            out_dir.join("fixtures").display()
+        );
+    }
     for scenario in imported {
         let path = match &out {
             Some(o) if single => o.clone(),
             _ => out_dir.join(&scenario.file_name),
         };
-        let temp = path.with_extension("yaml.tmp");
-        std::fs::write(&temp, &scenario.yaml)?;
-        std::fs::rename(&temp, &path)?;
+        write_atomically(&path, &scenario.yaml)?;
         eprintln!(
             "wrote {} (flow {}); `heatbed record {}` writes its snapshots",
             path.display(),
@@ -48,5 +64,14 @@ pub(super) fn import_flows(
             path.display()
         );
     }
+    eprintln!("{}", import.summary);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes `content` to a temporary file next to `path`, then renames it.
+fn write_atomically(path: &Path, content: &str) -> std::io::Result<()> {
+    let mut temp = path.as_os_str().to_owned();
+    temp.push(".tmp");
+    std::fs::write(&temp, content)?;
+    std::fs::rename(&temp, path)
 }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use heatbed::run::Captured;
+use heatbed::run::{Captured, Missing};
 use heatbed::scenario::Scenario;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
@@ -40,6 +40,13 @@ impl Status {
             Status::Broken(_) => "error",
         }
     }
+
+    fn diff(&self) -> Value {
+        match self {
+            Status::Changed(d) => Value::from(d.as_str()),
+            _ => Value::Null,
+        }
+    }
 }
 
 /// One checkpoint and its status.
@@ -55,6 +62,34 @@ impl CheckpointResult {
             captured: captured.clone(),
             status,
         }
+    }
+}
+
+/// How one scenario's run came out, judged.
+#[derive(Debug, Default)]
+pub(super) struct Judged {
+    /// Each checkpoint that happened.
+    pub(super) results: Vec<CheckpointResult>,
+    /// Each checkpoint that never happened.
+    pub(super) missing: Vec<Missing>,
+    /// The final keyspace against `keyspace.snap`, when the scenario declares one.
+    pub(super) keyspace: Option<Status>,
+    /// Snapshot files no checkpoint refers to.
+    pub(super) orphans: Vec<PathBuf>,
+    /// Differences from the recordings (`--recorded`).
+    pub(super) recorded: Vec<String>,
+    /// Why the run stopped early, for a partial run.
+    pub(super) error: Option<String>,
+}
+
+impl Judged {
+    fn ok(&self) -> bool {
+        self.results.iter().all(|r| r.status.ok())
+            && self.keyspace.as_ref().is_none_or(Status::ok)
+            && self.missing.is_empty()
+            && self.orphans.is_empty()
+            && self.recorded.is_empty()
+            && self.error.is_none()
     }
 }
 
@@ -91,16 +126,9 @@ impl Report {
         self.progress = Some(bar);
     }
 
-    pub(super) fn finish(
-        &mut self,
-        scenario: &Scenario,
-        elapsed: Duration,
-        results: Vec<CheckpointResult>,
-        orphans: Vec<PathBuf>,
-        recorded: Vec<String>,
-    ) {
+    pub(super) fn finish(&mut self, scenario: &Scenario, elapsed: Duration, judged: Judged) {
         self.stop_progress();
-        let ok = results.iter().all(|r| r.status.ok()) && orphans.is_empty() && recorded.is_empty();
+        let ok = judged.ok();
         self.count(ok);
         if self.format == Format::Text {
             println!(
@@ -110,57 +138,102 @@ impl Report {
                 scenario.name,
                 elapsed
             );
-            let mut document = "";
-            for r in &results {
-                let c = &r.captured;
-                if c.document != document {
-                    println!("  # {} [{}]", c.title, c.document);
-                    document = &c.document;
-                }
-                println!("    ({}) {}: {}", c.number, c.key, r.status.word());
-                if self.show {
-                    println!("{}\n", indent(&c.text, 6));
-                }
-                match &r.status {
-                    Status::Changed(diff) => println!("{}", indent(diff, 6)),
-                    Status::Missing => {
-                        println!("      no snapshot yet: `heatbed record` writes it for review")
-                    }
-                    Status::Pending(p) | Status::Accepted(p) => {
-                        println!("      -> {}", p.display())
-                    }
-                    Status::Broken(e) => println!("      {e}"),
-                    Status::Match => {}
-                }
+            self.print_documents(scenario, &judged);
+            if let Some(status) = &judged.keyspace {
+                println!("  # final keyspace [keyspace]: {}", status.word());
+                self.print_status(status);
             }
-            for mismatch in &recorded {
+            for mismatch in &judged.recorded {
                 println!("    differs from the recording: {mismatch}");
             }
-            for orphan in &orphans {
+            for orphan in &judged.orphans {
                 println!(
                     "    snapshot without a checkpoint: {} (remove it, or `heatbed record --accept`)",
                     orphan.display()
                 );
             }
+            if let Some(error) = &judged.error {
+                println!("{}", indent(error, 2));
+            }
         }
+        let status = match (&judged.error, ok) {
+            (Some(_), _) => "partial",
+            (None, true) => "pass",
+            (None, false) => "fail",
+        };
         self.scenarios.push(json!({
             "id": scenario.id,
             "name": scenario.name,
             "path": scenario.path,
-            "status": if ok { "pass" } else { "fail" },
+            "status": status,
             "elapsed_ms": elapsed.as_millis() as u64,
-            "checkpoints": results.iter().map(|r| json!({
+            "checkpoints": judged.results.iter().map(|r| json!({
                 "document": r.captured.document,
                 "number": r.captured.number,
                 "key": r.captured.key,
                 "revision": r.captured.revision,
                 "status": r.status.word(),
                 "value": r.captured.text,
-                "diff": match &r.status { Status::Changed(d) => Value::from(d.as_str()), _ => Value::Null },
+                "diff": r.status.diff(),
             })).collect::<Vec<_>>(),
-            "orphans": orphans,
-            "recorded_mismatches": recorded,
+            "missing": judged.missing.iter().map(|m| json!({
+                "document": m.document,
+                "number": m.number,
+                "key": m.key,
+                "detail": m.detail,
+            })).collect::<Vec<_>>(),
+            "keyspace": judged.keyspace.as_ref().map(|k| json!({"status": k.word(), "diff": k.diff()})),
+            "orphans": judged.orphans,
+            "recorded_mismatches": judged.recorded,
+            "error": judged.error,
         }));
+    }
+
+    /// Each document's checkpoints in number order, those that never happened marked.
+    fn print_documents(&self, scenario: &Scenario, judged: &Judged) {
+        for document in &scenario.documents {
+            let mut lines: Vec<(usize, Option<&CheckpointResult>, Option<&Missing>)> = judged
+                .results
+                .iter()
+                .filter(|r| r.captured.document == document.name)
+                .map(|r| (r.captured.number, Some(r), None))
+                .chain(
+                    judged
+                        .missing
+                        .iter()
+                        .filter(|m| m.document == document.name)
+                        .map(|m| (m.number, None, Some(m))),
+                )
+                .collect();
+            if lines.is_empty() {
+                continue;
+            }
+            lines.sort_by_key(|(number, ..)| *number);
+            println!("  # {} [{}]", document.title, document.name);
+            for (number, result, missing) in lines {
+                if let Some(m) = missing {
+                    println!("    ({number}) {}: NEVER HAPPENED ({})", m.key, m.detail);
+                }
+                let Some(r) = result else { continue };
+                println!("    ({number}) {}: {}", r.captured.key, r.status.word());
+                if self.show {
+                    println!("{}\n", indent(&r.captured.text, 6));
+                }
+                self.print_status(&r.status);
+            }
+        }
+    }
+
+    fn print_status(&self, status: &Status) {
+        match status {
+            Status::Changed(diff) => println!("{}", indent(diff, 6)),
+            Status::Missing => {
+                println!("      no snapshot yet: `heatbed record` writes it for review")
+            }
+            Status::Pending(p) | Status::Accepted(p) => println!("      -> {}", p.display()),
+            Status::Broken(e) => println!("      {e}"),
+            Status::Match => {}
+        }
     }
 
     pub(super) fn error(&mut self, scenario: &Scenario, message: String) {

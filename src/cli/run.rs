@@ -1,17 +1,16 @@
 //! `heatbed run` and `heatbed record`: load every scenario first (bad input: exit 2), then run
 //! each on a clean etcd and compare (or write) its snapshots.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use futures::StreamExt;
-use heatbed::docs::compare_with_recorded;
+use heatbed::docs::{compare_keyspace_with_recorded, compare_with_recorded};
 use heatbed::etcd::Provider;
-use heatbed::run::{Captured, run_scenario};
-use heatbed::scenario::{discover, load};
-use heatbed::snapshot::{Store, Verdict};
+use heatbed::run::{Outcome, run_scenario};
+use heatbed::scenario::{Scenario, discover, load};
+use heatbed::snapshot::{KEYSPACE, Store, Verdict};
 
-use super::report::{CheckpointResult, Report, Status};
+use super::report::{CheckpointResult, Judged, Report, Status};
 use super::{BAD_INPUT, RunArgs};
 
 /// `record` is `None` for `run`, `Some(accept)` for `record`.
@@ -45,8 +44,11 @@ pub(super) async fn run(args: RunArgs, record: Option<bool>) -> anyhow::Result<E
             match provider.acquire().await {
                 Ok(etcd) => run_scenario(scenario, &etcd, worker)
                     .await
-                    .map_err(|e| e.to_string()),
-                Err(e) => Err(format!("{}: {e}", scenario.path.display())),
+                    .map_err(|mut e| match e.partial.take() {
+                        Some(outcome) => Failed::Partial(outcome, e.to_string()),
+                        None => Failed::Error(e.to_string()),
+                    }),
+                Err(e) => Err(Failed::Error(format!("{}: {e}", scenario.path.display()))),
             }
         }
     }))
@@ -55,26 +57,20 @@ pub(super) async fn run(args: RunArgs, record: Option<bool>) -> anyhow::Result<E
     for scenario in &scenarios {
         report.start(scenario);
         let store = Store::new(&args.snapshots, scenario);
-        let result = runs.next().await.unwrap_or_else(|| Err("not run".into()));
-        match result {
-            Ok(outcome) => {
-                let results = match record {
-                    None => compare(&store, &outcome.checkpoints),
-                    Some(accept) => write(&store, &outcome.checkpoints, accept),
-                };
-                let orphans = orphans(&store, &outcome.checkpoints, record == Some(true));
-                let recorded = if args.recorded {
-                    match compare_with_recorded(scenario, &outcome.checkpoints) {
-                        Ok(mismatches) => mismatches.iter().map(ToString::to_string).collect(),
-                        Err(e) => vec![e.to_string()],
-                    }
-                } else {
-                    Vec::new()
-                };
-                report.finish(scenario, outcome.elapsed, results, orphans, recorded);
+        let result = runs
+            .next()
+            .await
+            .unwrap_or_else(|| Err(Failed::Error("not run".into())));
+        let (outcome, error) = match result {
+            Ok(outcome) => (Box::new(outcome), None),
+            Err(Failed::Partial(outcome, message)) => (outcome, Some(message)),
+            Err(Failed::Error(message)) => {
+                report.error(scenario, message);
+                continue;
             }
-            Err(message) => report.error(scenario, message),
-        }
+        };
+        let judged = judge(scenario, &store, &outcome, error, record, args.recorded);
+        report.finish(scenario, outcome.elapsed, judged);
     }
     Ok(if report.summary() {
         ExitCode::SUCCESS
@@ -83,48 +79,102 @@ pub(super) async fn run(args: RunArgs, record: Option<bool>) -> anyhow::Result<E
     })
 }
 
-fn compare(store: &Store, captured: &[Captured]) -> Vec<CheckpointResult> {
-    captured
-        .iter()
-        .map(|c| {
-            let status = match store.check(c) {
-                Ok(Verdict::Match) => Status::Match,
-                Ok(Verdict::Missing) => Status::Missing,
-                Ok(Verdict::Changed(diff)) => Status::Changed(diff),
-                Err(e) => Status::Broken(e),
-            };
-            CheckpointResult::new(c, status)
-        })
-        .collect()
+/// A run that failed: with what it did capture, or with nothing.
+enum Failed {
+    Partial(Box<Outcome>, String),
+    Error(String),
 }
 
-fn write(store: &Store, captured: &[Captured], accept: bool) -> Vec<CheckpointResult> {
-    captured
+/// Compares (or, for `record`, writes) what a run captured; a partial run (`error`) keeps
+/// every checkpoint that happened and marks the others.
+fn judge(
+    scenario: &Scenario,
+    store: &Store,
+    outcome: &Outcome,
+    error: Option<String>,
+    record: Option<bool>,
+    recorded: bool,
+) -> Judged {
+    let snap = |name: &str, description: &str, text: &str| match record {
+        None => compare(store, name, text),
+        Some(accept) => write(store, name, description, text, accept),
+    };
+    let results = outcome
+        .checkpoints
         .iter()
-        .map(|c| {
-            let status = match store.check(c) {
-                Ok(Verdict::Match) => {
-                    let _ = std::fs::remove_file(
-                        store.dir().join(format!("{}.snap.new", Store::name(c))),
-                    );
-                    Status::Match
-                }
-                Ok(_) | Err(_) => match store.write(c, accept) {
-                    Ok(path) if accept => Status::Accepted(path),
-                    Ok(path) => Status::Pending(path),
-                    Err(e) => Status::Broken(format!("cannot write snapshot: {e}")),
-                },
-            };
-            CheckpointResult::new(c, status)
-        })
-        .collect()
-}
-
-/// Snapshot files no checkpoint refers to; removed when `remove` (record --accept).
-fn orphans(store: &Store, captured: &[Captured], remove: bool) -> Vec<PathBuf> {
-    store
-        .orphans(captured)
+        .map(|c| CheckpointResult::new(c, snap(&Store::name(c), &Store::description(c), &c.text)))
+        .collect();
+    let keyspace = outcome
+        .keyspace
+        .as_ref()
+        .map(|k| snap(KEYSPACE, "final keyspace", &k.text));
+    // Snapshots of checkpoints that never happened (and of a keyspace never reached) are
+    // not orphans: they are kept, and removed only after a complete run.
+    let mut wanted = Store::names(outcome);
+    wanted.extend(
+        outcome
+            .missing
+            .iter()
+            .map(|m| format!("{}-{:02}", m.document, m.number)),
+    );
+    if scenario.keyspace.is_some() {
+        wanted.push(KEYSPACE.into());
+    }
+    let remove = record == Some(true) && error.is_none();
+    let orphans = store
+        .orphans(&wanted)
         .into_iter()
         .filter(|p| !(remove && std::fs::remove_file(p).is_ok()))
-        .collect()
+        .collect();
+    let recorded = if recorded {
+        against_recordings(scenario, outcome)
+    } else {
+        Vec::new()
+    };
+    Judged {
+        results,
+        missing: outcome.missing.clone(),
+        keyspace,
+        orphans,
+        recorded,
+        error,
+    }
+}
+
+/// Differences from the recorded documents and the recorded store.
+fn against_recordings(scenario: &Scenario, outcome: &Outcome) -> Vec<String> {
+    let mut found: Vec<String> = match compare_with_recorded(scenario, &outcome.checkpoints) {
+        Ok(mismatches) => mismatches.iter().map(ToString::to_string).collect(),
+        Err(e) => vec![e.to_string()],
+    };
+    if let Some(keyspace) = &outcome.keyspace {
+        match compare_keyspace_with_recorded(scenario, keyspace) {
+            Ok(mismatches) => found.extend(mismatches.iter().map(|m| format!("keyspace: {m}"))),
+            Err(e) => found.push(e.to_string()),
+        }
+    }
+    found
+}
+
+fn compare(store: &Store, name: &str, text: &str) -> Status {
+    match store.check_text(name, text) {
+        Ok(Verdict::Match) => Status::Match,
+        Ok(Verdict::Missing) => Status::Missing,
+        Ok(Verdict::Changed(diff)) => Status::Changed(diff),
+        Err(e) => Status::Broken(e),
+    }
+}
+
+fn write(store: &Store, name: &str, description: &str, text: &str, accept: bool) -> Status {
+    match store.check_text(name, text) {
+        Ok(Verdict::Match) => {
+            let _ = std::fs::remove_file(store.dir().join(format!("{name}.snap.new")));
+            Status::Match
+        }
+        Ok(_) | Err(_) => match store.write_text(name, description, text, accept) {
+            Ok(path) if accept => Status::Accepted(path),
+            Ok(path) => Status::Pending(path),
+            Err(e) => Status::Broken(format!("cannot write snapshot: {e}")),
+        },
+    }
 }

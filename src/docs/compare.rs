@@ -63,7 +63,8 @@ pub fn compare_values(
     differences
 }
 
-fn redact(text: &str) -> String {
+/// `text` with every job suffix replaced.
+pub(super) fn redact(text: &str) -> String {
     JOB_SUFFIX.replace_all(text, "${1}[suffix]").into_owned()
 }
 

@@ -3,13 +3,19 @@
 //! recorded ones back, and comparing the two the way the golden flows are judged.
 
 mod compare;
+mod dump;
 mod golden;
 mod import;
+mod keyspace;
 mod parse;
 mod write;
 
 pub use compare::{Difference, compare_values};
+pub use dump::{DumpError, read_store_dump};
 pub use golden::{GoldenError, Mismatch, compare_with_recorded, recorded_checkpoints};
-pub use import::{ImportError, Imported, import};
+pub use import::{Fixture, Gap, Import, ImportError, Imported, Summary, import};
+pub use keyspace::{
+    KeyMismatch, compare_keyspace_with_recorded, compare_keyspaces, keyspace_entries,
+};
 pub use parse::{ParseError, ParsedCheckpoint, ParsedDocument, parse_document};
 pub use write::render_document;

@@ -78,11 +78,11 @@ impl Backend {
             Backend::Embedded => {
                 let bin = embedded::binary().ok_or(EtcdError::Unavailable)?;
                 let (e, endpoint, client) = Embedded::start(bin).await?;
-                (Guard::Embedded(e), vec![endpoint], client)
+                (Guard::Embedded(Box::new(e)), vec![endpoint], client)
             }
             Backend::Container => {
                 let (c, endpoint, client) = Container::start().await?;
-                (Guard::Container(c), vec![endpoint], client)
+                (Guard::Container(Box::new(c)), vec![endpoint], client)
             }
             Backend::External(endpoints) => {
                 let client = super::ready::wait_ready(&endpoints, || Ok(())).await?;
@@ -111,8 +111,8 @@ impl fmt::Display for Backend {
 /// What keeps an etcd alive; dropping it stops and removes what heatbed started.
 #[derive(Debug)]
 enum Guard {
-    Embedded(#[expect(dead_code, reason = "held for its Drop")] Embedded),
-    Container(#[expect(dead_code, reason = "held for its Drop")] Container),
+    Embedded(#[expect(dead_code, reason = "held for its Drop")] Box<Embedded>),
+    Container(#[expect(dead_code, reason = "held for its Drop")] Box<Container>),
     External,
 }
 

@@ -86,14 +86,7 @@ impl Embedded {
             _ => Ok(()),
         })
         .await?;
-        Ok((
-            Embedded {
-                child: child,
-                _dir: dir,
-            },
-            client_url,
-            client,
-        ))
+        Ok((Embedded { child, _dir: dir }, client_url, client))
     }
 }
 

@@ -19,7 +19,7 @@ pub struct Provider {
 #[derive(Debug)]
 pub enum Lease<'a> {
     /// Started for this scenario; stopped when dropped.
-    Own(Etcd),
+    Own(Box<Etcd>),
     /// The shared one, wiped, held exclusively until dropped.
     Shared(MutexGuard<'a, Etcd>),
 }
@@ -55,7 +55,7 @@ impl Provider {
     /// A clean etcd.
     pub async fn acquire(&self) -> Result<Lease<'_>, EtcdError> {
         match &self.shared {
-            None => Ok(Lease::Own(self.backend.start().await?)),
+            None => Ok(Lease::Own(Box::new(self.backend.start().await?))),
             Some(shared) => {
                 let guard = shared.lock().await;
                 guard.wipe().await?;

@@ -82,6 +82,13 @@ impl Fakes {
         self.heat.set_hook(resource_type, hook);
     }
 
+    /// Waits, at most `within`, until the collector agents have settled: every target whose
+    /// reports are due (its resource's `/state` was written at its version) has written all
+    /// of its scripted reports to etcd. Event-driven; the error names the pending targets.
+    pub async fn collector_settled(&self, within: std::time::Duration) -> Result<(), FakeError> {
+        self.collector.settled(within).await
+    }
+
     /// The collector agents' REST API.
     pub fn collector_url(&self) -> String {
         self.collector.server.uri()

@@ -101,8 +101,31 @@ fn calls(filter: &JournalFilter, journal: &[HeatCall]) -> Vec<Entry> {
         .collect()
 }
 
-/// One line per checkpoint that has not happened, with the writes its key did see.
-pub(super) fn missing(scenario: &Scenario, history: &[Write]) -> String {
+/// A checkpoint that never happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missing {
+    /// Document name.
+    pub document: String,
+    /// Number within the document.
+    pub number: usize,
+    /// The key or glob it watches.
+    pub key: String,
+    /// Which write it wanted and what its key did see, in words.
+    pub detail: String,
+}
+
+impl std::fmt::Display for Missing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} ({}) {} {}",
+            self.document, self.number, self.key, self.detail
+        )
+    }
+}
+
+/// Every checkpoint that has not happened, with the writes its key did see.
+pub(super) fn missing(scenario: &Scenario, history: &[Write]) -> Vec<Missing> {
     let mut lines = Vec::new();
     for document in &scenario.documents {
         let found = find_all(document, history);
@@ -116,11 +139,13 @@ pub(super) fn missing(scenario: &Scenario, history: &[Write]) -> String {
                 .iter()
                 .filter(|w| w.value.is_some() && checkpoint.key.matches(&w.key))
                 .count();
-            lines.push(format!(
-                "  {} ({}) {} {:?}: the key was written {seen} time(s)",
-                document.name, checkpoint.number, checkpoint.key, checkpoint.pick
-            ));
+            lines.push(Missing {
+                document: document.name.clone(),
+                number: checkpoint.number,
+                key: checkpoint.key.to_string(),
+                detail: format!("{:?}: the key was written {seen} time(s)", checkpoint.pick),
+            });
         }
     }
-    lines.join("\n")
+    lines
 }

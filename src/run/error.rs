@@ -3,9 +3,13 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::capture::Missing;
+use super::runner::Outcome;
 use crate::etcd::EtcdError;
+use crate::scenario::Scenario;
 
-/// A scenario run that failed. The worker's captured output comes along.
+/// A scenario run that failed. The worker's captured output comes along, and so does what
+/// the run did capture when only some checkpoints never happened.
 #[derive(Debug, thiserror::Error)]
 #[error("{}: {kind}{}", scenario.display(), worker_log_section(worker_log))]
 pub struct RunError {
@@ -16,6 +20,37 @@ pub struct RunError {
     pub kind: RunErrorKind,
     /// What the worker printed (empty if nothing or no worker).
     pub worker_log: String,
+    /// The checkpoints that did happen and those that did not, when the run got as far as
+    /// waiting for them.
+    pub partial: Option<Box<Outcome>>,
+}
+
+impl RunError {
+    pub(super) fn new(scenario: &Scenario, kind: RunErrorKind, worker_log: String) -> Self {
+        RunError {
+            scenario: scenario.path.clone(),
+            kind,
+            worker_log,
+            partial: None,
+        }
+    }
+}
+
+/// Checkpoints that never happened, one line each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingList(pub Vec<Missing>);
+
+impl From<Vec<Missing>> for MissingList {
+    fn from(missing: Vec<Missing>) -> Self {
+        MissingList(missing)
+    }
+}
+
+impl std::fmt::Display for MissingList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let lines: Vec<String> = self.0.iter().map(|m| format!("  {m}")).collect();
+        f.write_str(&lines.join("\n"))
+    }
 }
 
 fn worker_log_section(log: &str) -> String {
@@ -46,15 +81,15 @@ pub enum RunErrorKind {
         line: u64,
         /// Why.
         #[source]
-        source: StepError,
+        source: Box<StepError>,
     },
     /// Some checkpoints never happened.
     #[error("checkpoints never happened within {waited:?}:\n{missing}")]
     Missing {
         /// How long we waited.
         waited: Duration,
-        /// One line per missing checkpoint, with what etcd saw of that key.
-        missing: String,
+        /// Each missing checkpoint, with what etcd saw of that key.
+        missing: MissingList,
     },
     /// Checkpoints happened in another order than declared.
     #[error("document `{document}`: checkpoint ({later}) was written before ({earlier})")]
@@ -75,7 +110,7 @@ pub enum RunErrorKind {
         /// Its exit status.
         status: String,
         /// The missing checkpoints.
-        missing: String,
+        missing: MissingList,
     },
     /// The watch on etcd's history broke.
     #[error("recording etcd's history failed: {0}")]
@@ -100,7 +135,7 @@ pub enum StepError {
         request: String,
         /// Client error.
         #[source]
-        source: etcd_client::Error,
+        source: Box<etcd_client::Error>,
     },
     /// Gohan create of a resource that exists.
     #[error("gohan create: `{key}` exists already (use `op: update`)")]
@@ -125,22 +160,27 @@ pub enum StepError {
         message: String,
     },
     /// A wait step ran out of time.
-    #[error(
-        "waited {waited:?} for `{key}` to {expected}; it {actual}.\n\
-         etcd holds under `{prefix}`:\n{holdings}"
-    )]
-    WaitTimeout {
-        /// The key.
-        key: String,
-        /// The condition, in words.
-        expected: String,
-        /// The key's state, in words.
-        actual: String,
-        /// How long we waited.
-        waited: Duration,
-        /// The nearest prefix that has keys.
-        prefix: String,
-        /// Those keys and values (shortened).
-        holdings: String,
-    },
+    #[error("{0}")]
+    WaitTimeout(Box<WaitTimeout>),
+}
+
+/// A wait step that ran out of time: what it waited for and what etcd holds near its key.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "waited {waited:?} for `{key}` to {expected}; it {actual}.\n\
+     etcd holds under `{prefix}`:\n{holdings}"
+)]
+pub struct WaitTimeout {
+    /// The key.
+    pub key: String,
+    /// The condition, in words.
+    pub expected: String,
+    /// The key's state, in words.
+    pub actual: String,
+    /// How long we waited.
+    pub waited: Duration,
+    /// The nearest prefix that has keys.
+    pub prefix: String,
+    /// Those keys and values (shortened).
+    pub holdings: String,
 }

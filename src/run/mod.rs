@@ -4,12 +4,14 @@
 mod capture;
 mod checkpoints;
 mod error;
+mod keyspace;
 mod recorder;
 mod runner;
 mod steps;
 
-pub use capture::Captured;
+pub use capture::{Captured, Missing};
 pub use checkpoints::contains;
-pub use error::{RunError, RunErrorKind, StepError};
+pub use error::{MissingList, RunError, RunErrorKind, StepError, WaitTimeout};
+pub use keyspace::FinalKeyspace;
 pub use recorder::{Recorder, Write};
 pub use runner::{Outcome, run_on, run_scenario};

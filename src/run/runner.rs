@@ -4,9 +4,10 @@
 
 use std::time::{Duration, Instant};
 
-use super::capture::{Captured, capture, missing};
+use super::capture::{Captured, Missing, capture, missing};
 use super::checkpoints::all_found;
 use super::error::{RunError, RunErrorKind};
+use super::keyspace::{self, FinalKeyspace};
 use super::recorder::{Recorder, Write};
 use super::steps::{self, StepContext};
 use crate::etcd::{Etcd, EtcdError};
@@ -14,11 +15,16 @@ use crate::fakes::Fakes;
 use crate::scenario::{Scenario, WorkerSpec};
 use crate::worker::{Worker, WorkerEnv};
 
-/// A successful run.
+/// A run: complete when returned as `Ok`, partial when carried by a [`RunError`].
 #[derive(Debug)]
 pub struct Outcome {
-    /// Checkpoints, document by document, in declared order.
+    /// Checkpoints that happened, document by document, in declared order.
     pub checkpoints: Vec<Captured>,
+    /// Checkpoints that never happened (empty for a complete run).
+    pub missing: Vec<Missing>,
+    /// The keyspace the run ended with, when the scenario declares `keyspace:` (and the run
+    /// got that far).
+    pub keyspace: Option<FinalKeyspace>,
     /// What the worker printed.
     pub worker_log: String,
     /// Every write of the run.
@@ -33,11 +39,7 @@ pub async fn run_on(
     backend: &crate::etcd::Backend,
     scenario: &Scenario,
 ) -> Result<Outcome, RunError> {
-    let fail = |e: EtcdError| RunError {
-        scenario: scenario.path.clone(),
-        kind: e.into(),
-        worker_log: String::new(),
-    };
+    let fail = |e: EtcdError| RunError::new(scenario, e.into(), String::new());
     let provider = crate::etcd::Provider::new(backend).await.map_err(fail)?;
     let etcd = provider.acquire().await.map_err(fail)?;
     run_scenario(scenario, &etcd, None).await
@@ -51,11 +53,7 @@ pub async fn run_scenario(
     worker: Option<&WorkerSpec>,
 ) -> Result<Outcome, RunError> {
     let started = Instant::now();
-    let fail = |kind: RunErrorKind, worker_log: String| RunError {
-        scenario: scenario.path.clone(),
-        kind,
-        worker_log,
-    };
+    let fail = |kind: RunErrorKind, worker_log: String| RunError::new(scenario, kind, worker_log);
     let client = etcd.client();
     let revision = client
         .clone()
@@ -89,19 +87,44 @@ pub async fn run_scenario(
         .await
         .map_err(|e| fail(RunErrorKind::Worker(e), String::new()))?;
 
-    let result = drive(scenario, &recorder, client, &mut worker).await;
+    let result = drive(scenario, &recorder, client.clone(), &mut worker, &fakes).await;
+    let keyspace = match &result {
+        Ok(_) if scenario.keyspace.is_some() => {
+            if !matches!(worker, Worker::None) {
+                keyspace::settled(&recorder, Instant::now().checked_add(scenario.timeout)).await;
+            }
+            keyspace::capture(scenario, &mut client.clone()).await
+        }
+        _ => Ok(None),
+    };
     let worker_log = worker.stop().await;
     let journal = fakes.heat_journal();
     drop(fakes);
-    match result {
-        Ok(history) => Ok(Outcome {
-            checkpoints: capture(scenario, &history, &journal)
-                .map_err(|kind| fail(kind, worker_log.clone()))?,
-            worker_log,
-            history,
-            elapsed: started.elapsed(),
-        }),
-        Err(kind) => Err(fail(kind, worker_log)),
+    let history = match &result {
+        Ok(history) => history.clone(),
+        Err(_) => recorder.snapshot(),
+    };
+    let captured = capture(scenario, &history, &journal);
+    let outcome = |checkpoints, missing, keyspace| Outcome {
+        checkpoints,
+        missing,
+        keyspace,
+        worker_log: worker_log.clone(),
+        history: history.clone(),
+        elapsed: started.elapsed(),
+    };
+    match (result.and(keyspace), captured) {
+        (Ok(keyspace), Ok(checkpoints)) => Ok(outcome(checkpoints, Vec::new(), keyspace)),
+        (Ok(_), Err(kind)) => Err(fail(kind, worker_log.clone())),
+        (Err(kind), captured) => {
+            let mut error = fail(kind, worker_log.clone());
+            // What did happen is kept, so one missing checkpoint never hides the others.
+            if let Ok(checkpoints) = captured {
+                let missing = missing(scenario, &history);
+                error.partial = Some(Box::new(outcome(checkpoints, missing, None)));
+            }
+            Err(error)
+        }
     }
 }
 
@@ -111,6 +134,7 @@ async fn drive(
     recorder: &Recorder,
     client: etcd_client::Client,
     worker: &mut Worker,
+    fakes: &Fakes,
 ) -> Result<Vec<Write>, RunErrorKind> {
     let ctx = StepContext {
         client: client.clone(),
@@ -123,27 +147,27 @@ async fn drive(
                 number: i + 1,
                 action: step.kind.action(),
                 line: step.line,
-                source,
+                source: Box::new(source),
             })?;
     }
 
-    let deadline = Instant::now() + scenario.timeout;
+    // A timeout too large to add to now is no deadline at all.
+    let deadline = Instant::now().checked_add(scenario.timeout);
     let mut changed = recorder.subscribe();
     loop {
         changed.borrow_and_update();
         if let Some(failure) = recorder.failure() {
             return Err(RunErrorKind::Recorder(failure));
         }
-        let history = recorder.snapshot();
-        if all_found(&scenario.documents, &history) {
-            return Ok(history);
+        if all_found(&scenario.documents, &recorder.snapshot()) {
+            return settled(fakes, recorder, client, deadline).await;
         }
         tokio::select! {
-            woke = tokio::time::timeout_at(deadline.into(), changed.changed()) => {
-                if woke.is_err() {
+            woke = until(deadline, changed.changed()) => {
+                if woke.is_none() {
                     return Err(RunErrorKind::Missing {
                         waited: scenario.timeout,
-                        missing: missing(scenario, &recorder.snapshot()),
+                        missing: missing(scenario, &recorder.snapshot()).into(),
                     });
                 }
             }
@@ -152,9 +176,36 @@ async fn drive(
                 if all_found(&scenario.documents, &history) {
                     return Ok(history);
                 }
-                return Err(RunErrorKind::WorkerExited { status, missing: missing(scenario, &history) });
+                return Err(RunErrorKind::WorkerExited { status, missing: missing(scenario, &history).into() });
             }
         }
+    }
+}
+
+/// Once every checkpoint happened: waits, until `deadline`, for the collector to write every
+/// report that is due (they may follow the last checkpoint), then the history.
+async fn settled(
+    fakes: &Fakes,
+    recorder: &Recorder,
+    client: etcd_client::Client,
+    deadline: Option<Instant>,
+) -> Result<Vec<Write>, RunErrorKind> {
+    let left = deadline.map_or(Duration::MAX, |d| d.saturating_duration_since(Instant::now()));
+    fakes
+        .collector_settled(left)
+        .await
+        .map_err(|e| RunErrorKind::Fake {
+            service: e.service(),
+            message: e.to_string(),
+        })?;
+    caught_up(recorder, client).await
+}
+
+/// `future`'s output, or `None` once `deadline` (if any) passed.
+async fn until<T>(deadline: Option<Instant>, future: impl Future<Output = T>) -> Option<T> {
+    match deadline {
+        Some(deadline) => tokio::time::timeout_at(deadline.into(), future).await.ok(),
+        None => Some(future.await),
     }
 }
 

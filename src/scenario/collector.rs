@@ -8,19 +8,26 @@
 //!   targets:
 //!     - match: "ports/*"          # `<resource_type>/<resource_id>`, a glob with * and ?
 //!       report: {kind: flapping, between: [UP, FAIL], times: 4}
+//!     - match: "gw_interfaces/*"  # an HA pair: a status may be a mapping
+//!       type: vrrp_pool           # only targets of this `type` (a glob)
+//!       field: status             # only targets of this `field_name` (a glob)
+//!       report: {kind: statuses, statuses: [{primary: MASTER, secondary: BACKUP}]}
 //!     - match: "load_balancers/b311c470-d878-4fea-8466-a4393938f2d4"
 //!       report: {kind: unreachable}
 //!       http_error: {status: 503, count: 2}   # the next 2 REST calls about it answer 503
 //!       latency: 200ms
 //! ```
 //!
-//! For each target, the first rule whose `match` fits applies; without one the agent reports
-//! `UP` once, as every non-port target did in the recorded flows.
+//! For each target, the first rule that fits applies; without one the agent reports the
+//! target's healthy status once ([`Report::Healthy`]): `UP`, as every target did in the
+//! recorded flows, or the first `positive_status` of its `hold_options`.
 
+use std::borrow::Cow;
 use std::time::{Duration, SystemTime};
 
-use schemars::JsonSchema;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
+use serde_json::Value;
 
 use super::heat::{HttpError, HttpErrorFile};
 use super::tagged::tagged;
@@ -36,7 +43,7 @@ pub struct CollectorFile {
     /// each agent result one minute later (default `2018-02-19T05:22:01Z`). Never wall time.
     #[serde(default)]
     pub clock: Option<String>,
-    /// Per-target behaviour; the first rule matching `<resource_type>/<resource_id>` applies.
+    /// Per-target behaviour; the first rule that fits a target applies.
     #[serde(default)]
     pub targets: Vec<TargetRuleFile>,
 }
@@ -53,7 +60,15 @@ pub struct TargetRuleFile {
     /// version, when its stack is updated).
     #[serde(default)]
     pub version: Option<i64>,
-    /// The results the agent reports (default `{kind: statuses, statuses: [UP]}`).
+    /// Only for targets whose `type` matches this glob, e.g. `vrrp_pool`, `snmp_ports*`.
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    /// Only for targets whose `field_name` matches this glob, e.g. `primary_*`: tells apart
+    /// the targets of one resource (in the catalogue a target's `field_name` is also its
+    /// `syncer_properties.etcd.status.key` when it has one).
+    #[serde(default)]
+    pub field: Option<String>,
+    /// The results the agent reports (default: the target's healthy status once).
     #[serde(default)]
     pub report: Option<ReportFile>,
     /// HTTP 5xx answers for the next REST calls about these targets.
@@ -84,8 +99,8 @@ pub enum ReportFile {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusesReport {
-    /// E.g. `[UP]`, `[UP, DOWN, UP]`.
-    pub statuses: Vec<String>,
+    /// E.g. `[UP]`, `[UP, DOWN, UP]`, `[{primary: MASTER, secondary: BACKUP}]`.
+    pub statuses: Vec<StatusFile>,
 }
 
 /// `kind: flapping`.
@@ -94,7 +109,7 @@ pub struct StatusesReport {
 pub struct FlappingReport {
     /// The two statuses, first one first (default `[UP, FAIL]`).
     #[serde(default)]
-    pub between: Option<[String; 2]>,
+    pub between: Option<[StatusFile; 2]>,
     /// How many results (default 4).
     #[serde(default)]
     pub times: Option<u32>,
@@ -111,6 +126,28 @@ tagged! { ReportFile, "kind", {
     "unreachable" => Unreachable,
     "silent" => Silent,
 }}
+
+/// One status an agent reports: a string such as `UP`, or a mapping such as
+/// `{primary: MASTER, secondary: BACKUP}` (an HA pair). Checked when validated.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(transparent)]
+pub struct StatusFile(pub Value);
+
+impl JsonSchema for StatusFile {
+    fn schema_name() -> Cow<'static, str> {
+        "Status".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A status: a string such as `UP`, or a mapping such as `{primary: MASTER, secondary: BACKUP}`.",
+            "oneOf": [
+                {"type": "string", "minLength": 1},
+                {"type": "object", "minProperties": 1}
+            ]
+        })
+    }
+}
 
 /// Validated fake collector settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,18 +171,26 @@ impl Default for CollectorSpec {
 }
 
 impl CollectorSpec {
-    /// The rule for a target of `resource_type` and `resource_id` at `version` (`None`: any
-    /// version), if any.
-    pub fn rule(
-        &self,
-        resource_type: &str,
-        resource_id: &str,
-        version: Option<i64>,
-    ) -> Option<&TargetRule> {
-        self.targets
-            .iter()
-            .find(|r| r.matches(resource_type, resource_id, version))
+    /// The index of the first rule that fits `target`, if any.
+    pub fn rule(&self, target: &TargetSelector<'_>) -> Option<usize> {
+        self.targets.iter().position(|r| r.matches(target))
     }
+}
+
+/// A monitoring target as rules see it. `None` fields match every rule (a REST call that
+/// only knows part of the target).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TargetSelector<'a> {
+    /// `resource_type`, e.g. `gw_interfaces`.
+    pub resource_type: &'a str,
+    /// `resource_id`.
+    pub resource_id: &'a str,
+    /// The target's `type`, e.g. `vrrp_pool`.
+    pub kind: Option<&'a str>,
+    /// The target's `field_name`.
+    pub field_name: Option<&'a str>,
+    /// The target's `version`.
+    pub version: Option<i64>,
 }
 
 /// Validated per-target behaviour.
@@ -155,6 +200,10 @@ pub struct TargetRule {
     pub pattern: String,
     /// The target version it is for, or every one.
     pub version: Option<i64>,
+    /// A glob on the target's `type`, or every type.
+    pub kind: Option<String>,
+    /// A glob on the target's `field_name`, or every field.
+    pub field: Option<String>,
     /// What the agent reports.
     pub report: Report,
     /// HTTP errors for the next REST calls.
@@ -164,34 +213,56 @@ pub struct TargetRule {
 }
 
 impl TargetRule {
-    /// Whether the rule's glob matches `<resource_type>/<resource_id>`, and its version (if it
-    /// names one) is `version` (unless that is `None`).
-    pub fn matches(&self, resource_type: &str, resource_id: &str, version: Option<i64>) -> bool {
-        let name = format!("{resource_type}/{resource_id}");
-        let version_fits = match (self.version, version) {
+    /// A rule for the targets of `pattern` (`<resource_type>/<resource_id>` glob) of any
+    /// version, type and field, reporting `report`.
+    pub fn new(pattern: impl Into<String>, report: Report) -> Self {
+        TargetRule {
+            pattern: pattern.into(),
+            version: None,
+            kind: None,
+            field: None,
+            report,
+            http_error: None,
+            latency: None,
+        }
+    }
+
+    /// Whether the rule fits `target`: its glob matches `<resource_type>/<resource_id>`, and
+    /// its version, type and field (when it names them) are the target's (when known).
+    pub fn matches(&self, target: &TargetSelector<'_>) -> bool {
+        let name = format!("{}/{}", target.resource_type, target.resource_id);
+        let fits = |wanted: &Option<String>, actual: Option<&str>| match (wanted, actual) {
+            (Some(glob), Some(actual)) => super::glob::glob(glob.as_bytes(), actual.as_bytes()),
+            _ => true,
+        };
+        let version_fits = match (self.version, target.version) {
             (Some(wanted), Some(actual)) => wanted == actual,
             _ => true,
         };
-        super::glob::glob(self.pattern.as_bytes(), name.as_bytes()) && version_fits
+        super::glob::glob(self.pattern.as_bytes(), name.as_bytes())
+            && version_fits
+            && fits(&self.kind, target.kind)
+            && fits(&self.field, target.field_name)
     }
 }
 
 /// What the agent reports for a target.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Report {
-    /// These statuses, in order (flapping is expanded into this).
-    Statuses(Vec<String>),
+    /// The target's healthy status, once: the first `positive_status` of its
+    /// `syncer_properties.etcd.hold_options` (a string or a mapping), else `UP`.
+    #[default]
+    Healthy,
+    /// These statuses, in order (flapping is expanded into this): strings or JSON objects.
+    Statuses(Vec<Value>),
     /// `FAIL`, with a growing `fail_counter`.
     Unreachable,
     /// Nothing.
     Silent,
 }
 
-impl Default for Report {
-    fn default() -> Self {
-        Report::Statuses(vec!["UP".into()])
-    }
-}
+/// The most results a `flapping` report expands into.
+const MAX_FLAPS: u32 = 10_000;
 
 /// The `created_at` of the recorded load balancer interface targets.
 const RECORDED_CLOCK: &str = "2018-02-19T05:22:01Z";
@@ -246,28 +317,37 @@ fn target_rule(rule: TargetRuleFile) -> Result<TargetRule, (String, String)> {
     if rule.pattern.trim().is_empty() {
         return err(".match", "must not be empty");
     }
+    if rule.kind.as_deref().is_some_and(|k| k.trim().is_empty()) {
+        return err(".type", "must not be empty");
+    }
+    if rule.field.as_deref().is_some_and(|f| f.trim().is_empty()) {
+        return err(".field", "must not be empty");
+    }
     let report = match rule.report {
-        None => Report::default(),
+        None => Report::Healthy,
         Some(ReportFile::Statuses(s)) => {
             if s.statuses.is_empty() {
                 return err(".report.statuses", "must name at least one status");
             }
-            if s.statuses.iter().any(|s| s.trim().is_empty()) {
-                return err(".report.statuses", "statuses must not be empty");
-            }
-            Report::Statuses(s.statuses)
+            let statuses = s.statuses.into_iter().enumerate().map(|(i, s)| {
+                status(s).map_err(|message| (format!(".report.statuses[{i}]"), message))
+            });
+            Report::Statuses(statuses.collect::<Result<_, _>>()?)
         }
         Some(ReportFile::Flapping(f)) => {
-            let [a, b] = f.between.unwrap_or_else(|| ["UP".into(), "FAIL".into()]);
-            if a.trim().is_empty() || b.trim().is_empty() || a == b {
-                return err(
-                    ".report.between",
-                    "must be two different, non-empty statuses",
-                );
+            let [a, b] = match f.between {
+                None => [Value::from("UP"), Value::from("FAIL")],
+                Some([a, b]) => {
+                    let check = |s| status(s).map_err(|m| (".report.between".to_string(), m));
+                    [check(a)?, check(b)?]
+                }
+            };
+            if a == b {
+                return err(".report.between", "must be two different statuses");
             }
             let times = f.times.unwrap_or(4);
-            if times < 2 {
-                return err(".report.times", "must be at least 2");
+            if !(2..=MAX_FLAPS).contains(&times) {
+                return err(".report.times", "must be from 2 to 10000");
             }
             let pair = [a, b];
             Report::Statuses((0..times).map(|n| pair[n as usize % 2].clone()).collect())
@@ -279,88 +359,26 @@ fn target_rule(rule: TargetRuleFile) -> Result<TargetRule, (String, String)> {
     Ok(TargetRule {
         pattern: rule.pattern,
         version: rule.version,
+        kind: rule.kind,
+        field: rule.field,
         report,
         http_error,
         latency: rule.latency,
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(yaml: &str) -> Result<CollectorSpec, (String, String)> {
-        validate(Some(serde_saphyr::from_str(yaml).expect("parses")))
-    }
-
-    #[test]
-    fn defaults_report_up_once_at_the_recorded_address() {
-        let spec = parse("{}").expect("valid");
-        assert_eq!(spec, CollectorSpec::default());
-        assert_eq!(spec.public_url, "http://collector-agents-se:7070");
-        assert!(spec.rule("ports", "x", None).is_none());
-    }
-
-    #[test]
-    fn flapping_expands_into_alternating_statuses() {
-        let spec =
-            parse("targets:\n  - match: 'ports/*'\n    report: {kind: flapping, times: 3}\n")
-                .expect("valid");
-        let rule = spec.rule("ports", "abc", None).expect("matches");
-        assert_eq!(
-            rule.report,
-            Report::Statuses(vec!["UP".into(), "FAIL".into(), "UP".into()])
-        );
-        assert!(spec.rule("load_balancers", "abc", None).is_none());
-    }
-
-    #[test]
-    fn first_matching_rule_applies() {
-        let spec = parse(
-            "targets:\n  - {match: 'ports/a*', report: {kind: silent}}\n  - {match: '*', report: {kind: unreachable}}\n",
-        )
-        .expect("valid");
-        assert_eq!(
-            spec.rule("ports", "ab", None).map(|r| &r.report),
-            Some(&Report::Silent)
-        );
-        assert_eq!(
-            spec.rule("ports", "b", None).map(|r| &r.report),
-            Some(&Report::Unreachable)
-        );
-    }
-
-    #[test]
-    fn errors_name_the_key() {
-        let err = parse("targets:\n  - {match: x, http_error: {status: 404, count: 1}}\n")
-            .expect_err("invalid");
-        assert_eq!(err.0, "collector.targets[0].http_error.status");
-        let err = parse("targets:\n  - {match: x, report: {kind: statuses, statuses: []}}\n")
-            .expect_err("invalid");
-        assert_eq!(err.0, "collector.targets[0].report.statuses");
-        let err = parse("clock: yesterday\n").expect_err("invalid");
-        assert_eq!(err.0, "collector.clock");
-        let err = parse("public_url: collector:7070\n").expect_err("invalid");
-        assert_eq!(err.0, "collector.public_url");
-    }
-
-    #[test]
-    fn unknown_keys_and_kinds_are_refused() {
-        assert!(
-            serde_saphyr::from_str::<CollectorFile>("targets:\n  - {match: x, reprot: {}}\n")
-                .is_err()
-        );
-        assert!(
-            serde_saphyr::from_str::<CollectorFile>(
-                "targets:\n  - {match: x, report: {kind: down}}\n"
-            )
-            .is_err()
-        );
-        assert!(
-            serde_saphyr::from_str::<CollectorFile>(
-                "targets:\n  - {match: x, report: {statuses: [UP], kind: statuses}}\n"
-            )
-            .is_err()
-        );
+/// A status is a non-empty string or a non-empty mapping.
+fn status(status: StatusFile) -> Result<Value, String> {
+    match status.0 {
+        Value::String(s) if !s.trim().is_empty() => Ok(Value::String(s)),
+        Value::Object(map) if !map.is_empty() => Ok(Value::Object(map)),
+        _ => Err(
+            "a status is a non-empty string such as UP or a non-empty mapping such as \
+             {primary: MASTER, secondary: BACKUP}"
+                .into(),
+        ),
     }
 }
+
+#[cfg(test)]
+mod tests;

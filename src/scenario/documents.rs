@@ -112,13 +112,12 @@ fn journal_filter(journal: JournalFile) -> Result<JournalFilter, FieldError> {
     if methods.is_empty() {
         return Err((".heat_journal.methods".into(), "names no method".into()));
     }
-    Ok(JournalFilter {
-        methods,
-        stack: journal.stack.map(|glob| KeySelector::Pattern {
-            regex: glob_regex(&glob),
-            glob,
-        }),
-    })
+    let stack = journal
+        .stack
+        .map(glob_selector)
+        .transpose()
+        .map_err(|m| (".heat_journal.stack".to_string(), m))?;
+    Ok(JournalFilter { methods, stack })
 }
 
 fn checkpoint(number: usize, c: Spanned<CheckpointFile>) -> Result<Checkpoint, FieldError> {
@@ -130,10 +129,7 @@ fn checkpoint(number: usize, c: Spanned<CheckpointFile>) -> Result<Checkpoint, F
         }
         (None, Some(glob)) => {
             check_key(&glob).map_err(|(_, m)| (".pattern".to_string(), m))?;
-            KeySelector::Pattern {
-                regex: glob_regex(&glob),
-                glob,
-            }
+            glob_selector(glob).map_err(|m| (".pattern".to_string(), m))?
         }
         _ => {
             return Err((
@@ -177,8 +173,9 @@ fn checkpoint(number: usize, c: Spanned<CheckpointFile>) -> Result<Checkpoint, F
     Ok(Checkpoint { number, key, pick })
 }
 
-/// `*` matches any run of characters, `?` one character; the rest is literal.
-fn glob_regex(glob: &str) -> Regex {
+/// A glob as a key selector: `*` matches any run of characters, `?` one character; the rest
+/// is literal. A glob too large to compile is an error, not a panic.
+pub(super) fn glob_selector(glob: String) -> Result<KeySelector, String> {
     let mut re = String::from("^");
     for c in glob.chars() {
         match c {
@@ -188,5 +185,6 @@ fn glob_regex(glob: &str) -> Regex {
         }
     }
     re.push('$');
-    Regex::new(&re).expect("an escaped glob is a valid regex")
+    let regex = Regex::new(&re).map_err(|e| format!("`{glob}`: {e}"))?;
+    Ok(KeySelector::Pattern { glob, regex })
 }

@@ -11,14 +11,14 @@ mod tagged;
 mod types;
 mod validate;
 
-pub use collector::{Report, TargetRule};
+pub use collector::{Report, TargetRule, TargetSelector};
 pub use error::{LoadError, Position};
 pub use heat::{Failure, HttpError, HttpMethod, StackAction, StackRule};
 pub use load::{discover, load};
 pub use model::ScenarioFile;
 pub use types::{
     Checkpoint, CollectorSpec, Condition, Document, GohanOp, HeatSpec, JournalFilter, KeySelector,
-    Pick, Redaction, Scenario, Step, StepKind, WorkerSpec,
+    Keyspace, Pick, Redaction, Scenario, Step, StepKind, WorkerSpec,
 };
 
 /// The JSON Schema of scenario files, as checked in at `scenarios/schema.json`.

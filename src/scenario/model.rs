@@ -46,6 +46,28 @@ pub struct ScenarioFile {
     #[serde(default)]
     #[schemars(with = "Vec<RedactionFile>")]
     pub redactions: Vec<Spanned<RedactionFile>>,
+    /// The keyspace the run must end with: every key under `prefixes` but `ignore`, rendered
+    /// like checkpoints and snapshotted as one file `snapshots/<scenario>/keyspace.snap`.
+    #[serde(default)]
+    #[schemars(with = "Option<KeyspaceFile>")]
+    pub keyspace: Option<Spanned<KeyspaceFile>>,
+}
+
+/// The keyspace a run must end with.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KeyspaceFile {
+    /// Keys taken: every key starting with one of these (default `[/]`, every key).
+    #[serde(default)]
+    pub prefixes: Option<Vec<String>>,
+    /// Globs (`*`, `?`) of keys left out, e.g. `/gohan/*`.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// A recorded etcd store dump (zlib-compressed JSON tree, like
+    /// `result_log/08_etcd_store/test.dump`), relative to the scenario file: compared key by
+    /// key by `heatbed run --recorded` and the golden tests.
+    #[serde(default)]
+    pub recorded: Option<String>,
 }
 
 /// Which worker runs during the scenario. `kind` comes first.

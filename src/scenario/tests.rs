@@ -159,3 +159,40 @@ fn rejects_more_job_slots_than_a_semaphore_takes() {
         assert!(message.contains("more than the 1024 allowed"), "{message}");
     }
 }
+
+#[test]
+fn a_keyspace_takes_keys_under_its_prefixes_but_its_ignores() {
+    let scenario = load_str(&format!(
+        "{HEAD}steps: []\nkeyspace:\n  prefixes: [/state/, /monitoring/]\n  ignore: ['/state/v2.0/ports/*', /monitoring/x]\n"
+    ))
+    .unwrap();
+    let keyspace = scenario.keyspace.unwrap();
+    assert!(keyspace.takes("/state/v2.0/networks/n"));
+    assert!(!keyspace.takes("/state/v2.0/ports/p"));
+    assert!(keyspace.takes("/monitoring/y"));
+    assert!(!keyspace.takes("/monitoring/x"));
+    assert!(!keyspace.takes("/config/v2.0/networks/n"));
+    let every = load_str(&format!("{HEAD}steps: []\nkeyspace: {{}}\n")).unwrap();
+    assert!(every.keyspace.unwrap().takes("/anything"));
+}
+
+#[test]
+fn a_bad_keyspace_names_its_key() {
+    let e = error(&format!(
+        "{HEAD}steps: []\nkeyspace:\n  prefixes: [state/]\n"
+    ));
+    assert!(
+        e.contains("t.yaml:5:3: at `keyspace.prefixes[0]`")
+            && e.contains("`state/` must start with `/`"),
+        "{e}"
+    );
+    let e = error(&format!("{HEAD}steps: []\nkeyspace:\n  ignore: ['x*']\n"));
+    assert!(e.contains("keyspace.ignore[0]"), "{e}");
+    let e = error(&format!("{HEAD}steps: []\nkeyspace:\n  prefixes: []\n"));
+    assert!(
+        e.contains("keyspace.prefixes") && e.contains("names no prefix"),
+        "{e}"
+    );
+    let e = error(&format!("{HEAD}steps: []\nkeyspace:\n  prefix: [/]\n"));
+    assert!(e.contains("prefix"), "{e}");
+}

@@ -34,6 +34,27 @@ pub struct Scenario {
     pub documents: Vec<Document>,
     /// Applied to rendered checkpoints.
     pub redactions: Vec<Redaction>,
+    /// The keyspace the run must end with, if declared.
+    pub keyspace: Option<Keyspace>,
+}
+
+/// Which keys make up a run's final keyspace.
+#[derive(Debug, Clone)]
+pub struct Keyspace {
+    /// Keys starting with one of these are taken.
+    pub prefixes: Vec<String>,
+    /// Keys matching one of these are left out.
+    pub ignore: Vec<KeySelector>,
+    /// A recorded store dump (path as written, relative to the scenario).
+    pub recorded: Option<String>,
+}
+
+impl Keyspace {
+    /// Whether `key` belongs to the keyspace.
+    pub fn takes(&self, key: &str) -> bool {
+        self.prefixes.iter().any(|p| key.starts_with(p.as_str()))
+            && !self.ignore.iter().any(|i| i.matches(key))
+    }
 }
 
 /// Which worker runs.

@@ -6,13 +6,14 @@ use std::time::Duration;
 use regex::Regex;
 use serde_json::Value;
 
+use super::documents::glob_selector;
 use super::error::{LoadError, Position};
 use super::model::{
-    CommandWorker, DeleteStep, GohanStep, PutStep, RedactionFile, ReferenceWorker, RegexRedaction,
-    ScenarioFile, SortRedaction, StepFile, Until, WaitStep, WorkerFile,
+    CommandWorker, DeleteStep, GohanStep, KeyspaceFile, PutStep, RedactionFile, ReferenceWorker,
+    RegexRedaction, ScenarioFile, SortRedaction, StepFile, Until, WaitStep, WorkerFile,
 };
 use super::types::{
-    CollectorSpec, Condition, Document, Redaction, Scenario, Step, StepKind, WorkerSpec,
+    CollectorSpec, Condition, Document, Keyspace, Redaction, Scenario, Step, StepKind, WorkerSpec,
 };
 
 /// Default deadline for reaching every checkpoint.
@@ -132,6 +133,13 @@ pub(crate) fn validate(path: &Path, file: ScenarioFile) -> Result<Scenario, Load
         })
         .collect::<Result<_, _>>()?;
 
+    let keyspace = match file.keyspace {
+        None => None,
+        Some(k) => Some(keyspace(k.value).map_err(|(field, message)| {
+            fail(Some(&k.defined), format!("keyspace{field}"), message)
+        })?),
+    };
+
     Ok(Scenario {
         path: path.to_owned(),
         id: path
@@ -147,6 +155,32 @@ pub(crate) fn validate(path: &Path, file: ScenarioFile) -> Result<Scenario, Load
         steps,
         documents,
         redactions,
+        keyspace,
+    })
+}
+
+fn keyspace(file: KeyspaceFile) -> Result<Keyspace, FieldError> {
+    let prefixes = file.prefixes.unwrap_or_else(|| vec!["/".into()]);
+    if prefixes.is_empty() {
+        return Err((".prefixes".into(), "names no prefix".into()));
+    }
+    for (i, prefix) in prefixes.iter().enumerate() {
+        check_key(prefix).map_err(|(_, m)| (format!(".prefixes[{i}]"), m))?;
+    }
+    let ignore = file
+        .ignore
+        .into_iter()
+        .enumerate()
+        .map(|(i, glob)| {
+            check_key(&glob)
+                .and_then(|()| glob_selector(glob).map_err(|m| (String::new(), m)))
+                .map_err(|(_, m)| (format!(".ignore[{i}]"), m))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Keyspace {
+        prefixes,
+        ignore,
+        recorded: file.recorded,
     })
 }
 

@@ -7,4 +7,4 @@ mod store;
 pub(crate) use redact::JOB_SUFFIX;
 pub use redact::redact;
 pub use render::{decode_body, render_call, render_write};
-pub use store::{Store, Verdict};
+pub use store::{KEYSPACE, Store, Verdict};

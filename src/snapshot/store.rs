@@ -8,8 +8,11 @@ use insta::Snapshot;
 use insta::TextSnapshotKind;
 use insta::internals::{SnapshotContents, TextSnapshotContents};
 
-use crate::run::Captured;
+use crate::run::{Captured, Outcome};
 use crate::scenario::Scenario;
+
+/// The file stem of a scenario's final keyspace snapshot (`keyspace.snap`).
+pub const KEYSPACE: &str = "keyspace";
 
 /// Where a scenario's snapshots live.
 #[derive(Debug, Clone)]
@@ -48,9 +51,29 @@ impl Store {
         format!("{}-{:02}", captured.document, captured.number)
     }
 
+    /// The snapshot description of a checkpoint: title, number and its redacted key (the
+    /// first line of its text), so a header never carries run-to-run randomness.
+    pub fn description(captured: &Captured) -> String {
+        let key = captured.text.lines().next().unwrap_or_default();
+        format!("{} ({}) {key}", captured.title, captured.number)
+    }
+
+    /// The snapshot names (file stems) a run refers to: its checkpoints', and the final
+    /// keyspace's when it has one.
+    pub fn names(outcome: &Outcome) -> Vec<String> {
+        let checkpoints = outcome.checkpoints.iter().map(Self::name);
+        let keyspace = outcome.keyspace.as_ref().map(|_| KEYSPACE.to_string());
+        checkpoints.chain(keyspace).collect()
+    }
+
     /// Compares a capture with its snapshot file, the way insta does.
     pub fn check(&self, captured: &Captured) -> Result<Verdict, String> {
-        let path = self.path(captured, "snap");
+        self.check_text(&Self::name(captured), &captured.text)
+    }
+
+    /// Compares `text` with the snapshot file `name`, the way insta does.
+    pub fn check_text(&self, name: &str, text: &str) -> Result<Verdict, String> {
+        let path = self.dir.join(format!("{name}.snap"));
         if !path.exists() {
             return Ok(Verdict::Missing);
         }
@@ -58,7 +81,7 @@ impl Store {
         let SnapshotContents::Text(old) = old.contents() else {
             return Err(format!("{}: not a text snapshot", path.display()));
         };
-        let new = TextSnapshotContents::new(captured.text.clone(), TextSnapshotKind::File);
+        let new = TextSnapshotContents::new(text.to_string(), TextSnapshotKind::File);
         if old.matches_latest(&new) {
             return Ok(Verdict::Match);
         }
@@ -74,33 +97,44 @@ impl Store {
     /// Writes a capture: as the accepted `.snap` or as a pending `.snap.new` for
     /// `cargo insta review`. Returns the path written.
     pub fn write(&self, captured: &Captured, accept: bool) -> std::io::Result<PathBuf> {
+        let description = Self::description(captured);
+        self.write_text(&Self::name(captured), &description, &captured.text, accept)
+    }
+
+    /// Writes `text` as the snapshot `name` (accepted `.snap` or pending `.snap.new`), through
+    /// a temp file of a name of its own, so concurrent writers never clash. Returns the path.
+    pub fn write_text(
+        &self,
+        name: &str,
+        description: &str,
+        text: &str,
+        accept: bool,
+    ) -> std::io::Result<PathBuf> {
         std::fs::create_dir_all(&self.dir)?;
-        let path = self.path(captured, if accept { "snap" } else { "snap.new" });
-        let description = serde_json::to_string(&format!(
-            "{} ({}) {}",
-            captured.title, captured.number, captured.key
-        ))
-        .unwrap_or_default();
+        let extension = if accept { "snap" } else { "snap.new" };
+        let path = self.dir.join(format!("{name}.{extension}"));
+        let description = serde_json::to_string(description).unwrap_or_default();
         let text = format!(
             "---\nsource: tests/scenarios.rs\ndescription: {description}\nexpression: checkpoint\ninput_file: {}\n---\n{}\n",
             self.input_file,
-            captured.text.trim_end()
+            text.trim_end()
         );
-        let temp = path.with_extension("tmp");
-        std::fs::write(&temp, text)?;
-        std::fs::rename(&temp, &path)?;
+        let mut temp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".tmp")
+            .tempfile_in(&self.dir)?;
+        std::io::Write::write_all(&mut temp, text.as_bytes())?;
+        temp.persist(&path).map_err(|e| e.error)?;
         Ok(path)
     }
 
-    /// The `.snap` files in the folder that none of `captured` refers to.
-    pub fn orphans(&self, captured: &[Captured]) -> Vec<PathBuf> {
+    /// The `.snap` files in the folder that none of `names` (file stems, see
+    /// [`Store::names`]) refers to.
+    pub fn orphans(&self, names: &[String]) -> Vec<PathBuf> {
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return Vec::new();
         };
-        let wanted: Vec<String> = captured
-            .iter()
-            .map(|c| format!("{}.snap", Self::name(c)))
-            .collect();
+        let wanted: Vec<String> = names.iter().map(|n| format!("{n}.snap")).collect();
         let mut files: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|e| e == "snap"))
@@ -111,10 +145,5 @@ impl Store {
             .collect();
         files.sort();
         files
-    }
-
-    fn path(&self, captured: &Captured, extension: &str) -> PathBuf {
-        self.dir
-            .join(format!("{}.{extension}", Self::name(captured)))
     }
 }

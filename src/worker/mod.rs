@@ -18,7 +18,7 @@ pub enum Worker {
     /// The built-in reference worker.
     Reference(Reference),
     /// An external process.
-    External(External),
+    External(Box<External>),
     /// No worker.
     None,
 }
@@ -34,7 +34,12 @@ impl Worker {
                 command,
                 env: extra,
                 dir,
-            } => Worker::External(External::start(command, env, extra, dir.as_deref())?),
+            } => Worker::External(Box::new(External::start(
+                command,
+                env,
+                extra,
+                dir.as_deref(),
+            )?)),
             WorkerSpec::None => Worker::None,
         })
     }

@@ -2,9 +2,10 @@
 
 use heatbed::fakes::Fakes;
 use heatbed::scenario::{CollectorSpec, HeatSpec};
-use reqwest::{Client, Method, StatusCode};
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
+use crate::heat::Heat;
 use crate::support::call;
 
 const TEMPLATE: &str = "heat_template_version: 2013-05-23
@@ -30,110 +31,33 @@ outputs:
     value: {get_attr: [lb_interface_monitor, link]}
 ";
 
-async fn heat(
-    fakes: &Fakes,
-    token: &str,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut request = Client::new()
-        .request(method, format!("{}{path}", fakes.heat_url()))
-        .header("X-Auth-Token", token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("heat answers");
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-/// The stack's outputs once it settled, by key.
-async fn outputs(fakes: &Fakes, token: &str, id: &str) -> (String, String) {
-    for _ in 0..10 {
-        let (_, shown) = heat(
-            fakes,
-            token,
-            Method::GET,
-            &format!("/stacks/lbi/{id}"),
-            None,
-        )
-        .await;
-        let stack = &shown["stack"];
-        if stack["stack_status"]
-            .as_str()
-            .is_some_and(|s| s.ends_with("COMPLETE"))
-        {
-            let output = |key: &str| {
-                stack["outputs"]
-                    .as_array()
-                    .expect("outputs")
-                    .iter()
-                    .find(|o| o["output_key"] == key)
-                    .expect("output")["output_value"]
-                    .as_str()
-                    .expect("string")
-                    .to_string()
-            };
-            return (output("monitoring_target_id"), output("monitoring_link"));
-        }
-    }
-    panic!("the stack never completed");
-}
-
 #[tokio::test]
 async fn monitoring_targets_live_and_die_with_their_heat_resources() {
     let fakes = Fakes::start(&HeatSpec::default(), &CollectorSpec::default()).await;
-    let body = json!({"auth": {"identity": {"methods": ["password"], "password": {"user": {
-        "name": heatbed::fakes::USERNAME, "domain": {"name": heatbed::fakes::DOMAIN},
-        "password": heatbed::fakes::PASSWORD}}}, "scope": {"project": {"id": fakes.project_id()}}}});
-    let response = Client::new()
-        .post(format!("{}/auth/tokens", fakes.auth_url()))
-        .json(&body)
-        .send()
-        .await
-        .expect("keystone");
-    let token = response.headers()["x-subject-token"]
-        .to_str()
-        .expect("ascii")
-        .to_string();
+    let heat = Heat::login(&fakes).await;
+    let template = Value::from(TEMPLATE);
     let params = |version: i64| json!({"gohan_id": "24580bfc-32f4-4c0f-8e8a-c7288497aa7c", "version": version});
 
-    let (status, created) = heat(
-        &fakes,
-        &token,
-        Method::POST,
-        "/stacks",
-        Some(json!({"stack_name": "lbi", "template": TEMPLATE, "parameters": params(1)})),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED);
-    let stack = created["stack"]["id"]
+    let stack = heat.create("lbi", &template, &params(1)).await;
+    let outputs = heat.outputs("lbi", &stack).await;
+    let first = outputs["monitoring_target_id"]
         .as_str()
-        .expect("stack id")
+        .expect("id")
         .to_string();
-    let (first, link) = outputs(&fakes, &token, &stack).await;
+    let link = &outputs["monitoring_link"];
     assert_eq!(
         link,
-        format!("http://collector-agents-se:7070/targets/{first}")
+        &format!("http://collector-agents-se:7070/targets/{first}")
     );
     let (status, target) = call(&fakes, Method::GET, &format!("/targets/{first}"), None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(target["version"], 1);
-    assert_eq!(target["link"], link.as_str());
+    assert_eq!(&target["link"], link);
     assert_eq!(target["properties"]["if_name"], "1/1");
 
     // An update with a new version replaces the target: the old one is gone.
-    let (status, _) = heat(
-        &fakes,
-        &token,
-        Method::PUT,
-        &format!("/stacks/lbi/{stack}"),
-        Some(json!({"template": TEMPLATE, "parameters": params(2)})),
-    )
-    .await;
-    assert_eq!(status, StatusCode::ACCEPTED);
-    let (second, _) = outputs(&fakes, &token, &stack).await;
+    heat.update("lbi", &stack, &template, &params(2)).await;
+    let second = heat.outputs("lbi", &stack).await["monitoring_target_id"].clone();
     assert_ne!(first, second);
     assert_eq!(
         call(&fakes, Method::GET, &format!("/targets/{first}"), None)
@@ -141,6 +65,7 @@ async fn monitoring_targets_live_and_die_with_their_heat_resources() {
             .0,
         StatusCode::NOT_FOUND
     );
+    let second = second.as_str().expect("id");
     assert_eq!(
         call(&fakes, Method::GET, &format!("/targets/{second}"), None)
             .await
@@ -148,15 +73,7 @@ async fn monitoring_targets_live_and_die_with_their_heat_resources() {
         2
     );
 
-    let (status, _) = heat(
-        &fakes,
-        &token,
-        Method::DELETE,
-        &format!("/stacks/lbi/{stack}"),
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::NO_CONTENT);
+    heat.delete("lbi", &stack).await;
     assert_eq!(
         call(&fakes, Method::GET, "/targets", None).await.1,
         json!([])

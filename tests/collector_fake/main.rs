@@ -2,6 +2,12 @@
 //! their MonitoringTarget resource in the fake Heat, and the etcd syncer on a real etcd.
 
 mod api;
+mod catalogue;
+mod heat;
 mod heat_resource;
+mod run_settles;
+mod settle;
+mod shapes;
+mod shared_keys;
 mod support;
 mod syncer;

@@ -1,7 +1,10 @@
 //! Shared set-up: the recorded target body and answer keys, and a collector client.
 
+use std::time::Duration;
+
+use etcd_client::{Client as Etcd, EventType, WatchOptions};
 use heatbed::fakes::Fakes;
-use heatbed::scenario::{Report, TargetRule};
+use heatbed::scenario::{HeatSpec, Report, TargetRule};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -83,11 +86,67 @@ pub(crate) fn keys(value: &Value) -> Vec<String> {
 }
 
 pub(crate) fn rule(pattern: &str, report: Report) -> TargetRule {
-    TargetRule {
-        pattern: pattern.into(),
-        version: None,
-        report,
-        http_error: None,
-        latency: None,
+    TargetRule::new(pattern, report)
+}
+
+/// A fake Heat whose stacks complete at the first read.
+pub(crate) fn quick_heat() -> HeatSpec {
+    HeatSpec {
+        in_progress_reads: 0,
+        ..HeatSpec::default()
     }
+}
+
+/// etcd's current revision.
+pub(crate) async fn revision(etcd: &mut Etcd) -> i64 {
+    etcd.get("/", None)
+        .await
+        .expect("get")
+        .header()
+        .expect("header")
+        .revision()
+}
+
+/// One write seen by a watch: put or delete, key, value.
+pub(crate) type Seen = (EventType, String, String);
+
+/// The writes under `prefix` after `revision`, until `count` of them arrived (10 s at most).
+pub(crate) async fn writes_after(
+    etcd: &mut Etcd,
+    prefix: &str,
+    revision: i64,
+    count: usize,
+) -> Vec<Seen> {
+    let options = WatchOptions::new()
+        .with_prefix()
+        .with_start_revision(revision + 1);
+    let mut stream = etcd.watch(prefix, Some(options)).await.expect("watch");
+    let mut seen = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while seen.len() < count {
+            let Some(answer) = stream.message().await.expect("watch message") else {
+                break;
+            };
+            for event in answer.events() {
+                let kv = event.kv().expect("kv");
+                seen.push((
+                    event.event_type(),
+                    kv.key_str().expect("utf-8").to_string(),
+                    kv.value_str().expect("utf-8").to_string(),
+                ));
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("{count} writes under {prefix} in time; saw {seen:?}"));
+    seen
+}
+
+/// The value at `key`, if any.
+pub(crate) async fn value(etcd: &mut Etcd, key: &str) -> Option<String> {
+    let answer = etcd.get(key, None).await.expect("get");
+    answer
+        .kvs()
+        .first()
+        .map(|kv| kv.value_str().expect("utf-8").to_string())
 }

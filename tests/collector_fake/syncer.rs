@@ -1,60 +1,22 @@
 //! The etcd syncer on a real etcd: status writes follow the state and go with the target.
 
-use std::time::Duration;
-
-use etcd_client::{Client as Etcd, EventType, WatchOptions};
+use etcd_client::{Client as Etcd, EventType};
 use heatbed::etcd::Backend;
 use heatbed::fakes::Fakes;
 use heatbed::scenario::{CollectorSpec, HeatSpec, Report};
 use reqwest::{Method, StatusCode};
 
-use crate::support::{MONITORING_KEY, STATE_KEY, VALUE_KEYS, call, keys, recorded_body, rule};
+use crate::support::{
+    MONITORING_KEY, STATE_KEY, Seen, VALUE_KEYS, call, keys, recorded_body, rule, value,
+    writes_after,
+};
 
 /// Puts `value` at `key` and returns the writes under `/monitoring/` that follow, until
 /// `until` of them arrived.
-async fn writes_after_put(
-    etcd: &mut Etcd,
-    key: &str,
-    value: &str,
-    until: usize,
-) -> Vec<(EventType, String, String)> {
-    let revision = etcd
-        .put(key, value, None)
-        .await
-        .expect("put")
-        .header()
-        .expect("header")
-        .revision();
-    let mut stream = etcd
-        .watch(
-            "/monitoring/",
-            Some(
-                WatchOptions::new()
-                    .with_prefix()
-                    .with_start_revision(revision),
-            ),
-        )
-        .await
-        .expect("watch");
-    let mut seen = Vec::new();
-    tokio::time::timeout(Duration::from_secs(10), async {
-        while seen.len() < until {
-            let Some(answer) = stream.message().await.expect("watch message") else {
-                break;
-            };
-            for event in answer.events() {
-                let kv = event.kv().expect("kv");
-                seen.push((
-                    event.event_type(),
-                    kv.key_str().expect("utf-8").to_string(),
-                    kv.value_str().expect("utf-8").to_string(),
-                ));
-            }
-        }
-    })
-    .await
-    .expect("the syncer writes in time");
-    seen
+async fn writes_after_put(etcd: &mut Etcd, key: &str, value: &str, until: usize) -> Vec<Seen> {
+    let put = etcd.put(key, value, None).await.expect("put");
+    let revision = put.header().expect("header").revision();
+    writes_after(etcd, "/monitoring/", revision, until).await
 }
 
 #[tokio::test]
@@ -90,32 +52,32 @@ async fn the_syncer_writes_after_the_state_and_deletes_with_the_target() {
         )]
     );
     let (_, shown) = call(&fakes, Method::GET, &format!("/targets/{id}"), None).await;
-    let value = &shown["values"][0];
-    assert_eq!(keys(value), VALUE_KEYS);
-    assert_eq!(value["value"], "UP");
-    assert_eq!(value["reporter"], "SNMPPortPool");
-    assert_eq!(value["last_reported"], "2018-02-19T05:23:01Z");
+    let result = &shown["values"][0];
+    assert_eq!(keys(result), VALUE_KEYS);
+    assert_eq!(result["value"], "UP");
+    assert_eq!(result["reporter"], "SNMPPortPool");
+    assert_eq!(result["last_reported"], "2018-02-19T05:23:01Z");
 
     let (status, _) = call(&fakes, Method::DELETE, &format!("/targets/{id}"), None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let mut gone = false;
-    for _ in 0..100 {
-        // The delete is asynchronous: wait on etcd's answer, never on a timer.
-        let revision = client.get(MONITORING_KEY, None).await.expect("get");
-        if revision.kvs().is_empty() {
-            gone = true;
-            break;
-        }
-        tokio::task::yield_now().await;
-    }
-    assert!(gone, "the key goes with the target");
+    fakes
+        .collector_settled(std::time::Duration::from_secs(10))
+        .await
+        .expect("settled");
+    assert_eq!(
+        value(&mut client, MONITORING_KEY).await,
+        None,
+        "the key goes with the target"
+    );
 }
 
 #[tokio::test]
 async fn flapping_statuses_are_written_in_order_and_repeats_skipped() {
     let etcd = Backend::Auto.start().await.expect("an etcd");
     let mut client = etcd.client();
-    let statuses = ["UP", "UP", "DOWN", "UP"].map(String::from).to_vec();
+    let statuses = ["UP", "UP", "DOWN", "UP"]
+        .map(serde_json::Value::from)
+        .to_vec();
     let spec = CollectorSpec {
         targets: vec![rule(
             "load_balancer_interfaces/24580bfc-*",

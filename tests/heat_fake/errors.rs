@@ -49,7 +49,11 @@ async fn bad_requests_get_heat_errors() {
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(body["error"]["type"], "InvalidTemplateAttribute");
+    assert_eq!(body["error"]["type"], "StackValidationFailed");
+    assert_eq!(
+        body["error"]["message"],
+        "outputs.link.value.get_attr: The Referenced Attribute (monitor nonsense) is incorrect."
+    );
     let (status, _, _) = api
         .call(Method::POST, "/stacks", Some(json!("not an object")))
         .await;

@@ -1,5 +1,6 @@
 //! The fake Heat and Keystone driven over HTTP, as a worker or a client would.
 
+mod catalogue;
 mod errors;
 mod journal;
 mod keystone;
@@ -7,3 +8,4 @@ mod lifecycle;
 mod outputs;
 mod rules;
 mod support;
+mod unmodelled;

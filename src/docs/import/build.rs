@@ -42,10 +42,12 @@ pub(super) fn gohan_writes(folder: &Folder, flow: &str) -> Vec<GohanWrite> {
         .collect()
 }
 
-/// The scenario for the last of `flows`, the others being its history.
+/// The scenario for the last of `flows`, the others being its history, after the `initial`
+/// steps.
 pub(super) fn scenario(
     folder: &Folder,
     flows: &[String],
+    initial: Vec<Value>,
     scenario_dir: &Path,
 ) -> Result<String, ImportError> {
     let main = flows.last().map(String::as_str).unwrap_or_default();
@@ -54,17 +56,7 @@ pub(super) fn scenario(
         .first()
         .map(|d| d.document.title.clone())
         .unwrap_or_else(|| main.to_string());
-    let mut steps: Vec<Value> = folder
-        .templates
-        .iter()
-        .map(|(id, value)| {
-            gohan_step(
-                "create",
-                &format!("/v2.0/heat_templates/{id}"),
-                value.get("body"),
-            )
-        })
-        .collect();
+    let mut steps = initial;
     let mut versions: BTreeMap<String, u64> = BTreeMap::new();
     for (i, flow) in flows.iter().enumerate() {
         let writes = gohan_writes(folder, flow);

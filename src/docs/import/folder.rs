@@ -1,10 +1,12 @@
 //! Reading a recorded flow folder and a heat-template folder.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use super::summary::Gap;
+use super::watcher::{self, Event};
 use crate::docs::{ParsedDocument, parse_document};
 
 /// A folder that cannot be imported.
@@ -18,16 +20,6 @@ pub enum ImportError {
         /// The I/O error.
         #[source]
         source: std::io::Error,
-    },
-    /// A document could not be parsed.
-    #[error("{path}:{line}: {message}")]
-    Parse {
-        /// The document.
-        path: PathBuf,
-        /// 1-based line.
-        line: usize,
-        /// What is wrong.
-        message: String,
     },
     /// The flow folder has no `stored_in_etcd` folder.
     #[error(
@@ -82,15 +74,18 @@ pub(super) struct Recorded {
 pub(super) struct Folder {
     /// Flow name -> its documents, sorted by (number, component).
     pub flows: BTreeMap<String, Vec<Recorded>>,
-    /// `(template id, Gohan value)` of every template document, by id.
-    pub templates: Vec<(String, Value)>,
-    /// `(key, version)` of the `/config` writes in the config watcher log, in order.
-    pub config_log: Vec<(String, u64)>,
+    /// `(key, value)` of the `/config` keys the run held before its flows: what the config
+    /// watcher log shows written to keys no flow writes (the run's heat templates, tenant,
+    /// quotas...), then the `--templates` documents the log lacks.
+    pub initial: Vec<(String, Value)>,
+    /// The config watcher log's events, in order (empty without one).
+    pub config_log: Vec<Event>,
+    /// What could not be derived while reading.
+    pub gaps: Vec<Gap>,
 }
 
 impl Folder {
     pub(super) fn read(dir: &Path, templates: &Path) -> Result<Self, ImportError> {
-        let mut flows: BTreeMap<String, Vec<Recorded>> = BTreeMap::new();
         let stored = dir.join("stored_in_etcd");
         if !stored.is_dir() {
             return Err(ImportError::NotAFlowFolder { path: dir.into() });
@@ -100,57 +95,59 @@ impl Folder {
                 path: templates.into(),
             });
         }
-        for component in sorted_entries(&stored)? {
-            if !component.is_dir() {
-                continue;
-            }
-            let component_name = file_name(&component);
-            for path in sorted_entries(&component)? {
-                let stem = path
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let Some((flow, number)) = stem.rsplit_once('_') else {
-                    continue;
-                };
-                let Ok(number) = number.parse() else { continue };
-                let document = read_document(&path)?;
-                flows.entry(flow.to_string()).or_default().push(Recorded {
-                    component: component_name.clone(),
-                    number,
-                    path,
-                    document,
-                });
-            }
-        }
+        let mut gaps = Vec::new();
+        let flows = read_flows(&stored, &mut gaps)?;
         if flows.is_empty() {
             return Err(ImportError::Empty {
                 path: dir.to_path_buf(),
             });
         }
-        for documents in flows.values_mut() {
-            documents.sort_by(|a, b| (a.number, &a.component).cmp(&(b.number, &b.component)));
+        let config_log = watcher::read(dir, "config").unwrap_or_default();
+        let written: BTreeSet<&str> = flows
+            .values()
+            .flatten()
+            .filter(|d| is_gohan(d))
+            .flat_map(|d| &d.document.checkpoints)
+            .map(|c| c.key.as_str())
+            .collect();
+        let mut initial: Vec<(String, Value)> = Vec::new();
+        for event in config_log
+            .iter()
+            .filter(|e| !written.contains(e.key.as_str()))
+        {
+            let found = initial.iter().position(|(k, _)| *k == event.key);
+            match (&event.value, found) {
+                (Some(value), Some(i)) if event.is_set() => initial[i].1 = value.clone(),
+                (Some(value), None) if event.is_set() => {
+                    initial.push((event.key.clone(), value.clone()))
+                }
+                (_, Some(i)) => {
+                    initial.remove(i);
+                }
+                _ => {}
+            }
         }
-        let mut found = Vec::new();
         for path in sorted_entries(templates)? {
-            let document = read_document(&path)?;
-            if let Some(c) = document
+            let Some(document) = read_document(&path, &mut gaps)? else {
+                continue;
+            };
+            let Some(c) = document
                 .checkpoints
                 .iter()
                 .find(|c| c.key.starts_with("/config/"))
-            {
-                let id = c.key.rsplit('/').next().unwrap_or_default().to_string();
-                found.push((id, c.value.clone()));
+            else {
+                continue;
+            };
+            if !initial.iter().any(|(k, _)| *k == c.key) {
+                gaps.push(Gap::TemplateNotFromRun { key: c.key.clone() });
+                initial.push((c.key.clone(), c.value.clone()));
             }
         }
-        let log = dir.join("result_log/04_etcd_watcher_log/etcd-config-watcher.log");
-        let config_log = std::fs::read_to_string(&log)
-            .map(|t| config_writes(&t))
-            .unwrap_or_default();
         Ok(Folder {
             flows,
-            templates: found,
+            initial,
             config_log,
+            gaps,
         })
     }
 
@@ -169,16 +166,88 @@ pub(super) fn is_gohan(recorded: &Recorded) -> bool {
         || recorded.component.to_lowercase().contains("gohan")
 }
 
-fn read_document(path: &Path) -> Result<ParsedDocument, ImportError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ImportError::Read {
+/// `stored_in_etcd/<component>/<Flow>_NN.md`, by flow.
+fn read_flows(
+    stored: &Path,
+    gaps: &mut Vec<Gap>,
+) -> Result<BTreeMap<String, Vec<Recorded>>, ImportError> {
+    let mut flows: BTreeMap<String, Vec<Recorded>> = BTreeMap::new();
+    for component in sorted_entries(stored)? {
+        if !component.is_dir() {
+            continue;
+        }
+        let component_name = file_name(&component);
+        for path in sorted_entries(&component)? {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let Some((flow, number)) = stem.rsplit_once('_') else {
+                continue;
+            };
+            let Ok(number) = number.parse() else { continue };
+            let Some(document) = read_document(&path, gaps)? else {
+                continue;
+            };
+            flows.entry(flow.to_string()).or_default().push(Recorded {
+                component: component_name.clone(),
+                number,
+                path,
+                document,
+            });
+        }
+    }
+    for documents in flows.values_mut() {
+        documents.sort_by(|a, b| (a.number, &a.component).cmp(&(b.number, &b.component)));
+    }
+    Ok(flows)
+}
+
+/// A document, or as much of it as comes before a fault (a [`Gap`] either way); `None`
+/// when nothing before the fault is a complete block.
+fn read_document(path: &Path, gaps: &mut Vec<Gap>) -> Result<Option<ParsedDocument>, ImportError> {
+    let bytes = std::fs::read(path).map_err(|source| ImportError::Read {
         path: path.into(),
         source,
     })?;
-    parse_document(&text).map_err(|e| ImportError::Parse {
-        path: path.into(),
-        line: e.line,
-        message: e.message,
-    })
+    let (text, fault) = match std::str::from_utf8(&bytes) {
+        Ok(text) => (text, None),
+        Err(e) => {
+            let valid = &bytes[..e.valid_up_to()];
+            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+            let text = std::str::from_utf8(valid).unwrap_or_default();
+            (text, Some((line, "not UTF-8".to_string())))
+        }
+    };
+    let (line, message) = match (parse_document(text), fault) {
+        (Ok(document), None) => return Ok(Some(document)),
+        (Ok(_), Some(fault)) => fault,
+        (Err(e), _) => (e.line, e.message),
+    };
+    let before: String = text
+        .lines()
+        .take(line.saturating_sub(1))
+        .flat_map(|l| [l, "\n"])
+        .collect();
+    let (path, message) = (path.to_path_buf(), message);
+    match parse_document(&before) {
+        Ok(document) if !document.checkpoints.is_empty() => {
+            gaps.push(Gap::PartlyReadDocument {
+                path,
+                line,
+                message,
+            });
+            Ok(Some(document))
+        }
+        _ => {
+            gaps.push(Gap::UnreadableDocument {
+                path,
+                line,
+                message,
+            });
+            Ok(None)
+        }
+    }
 }
 
 fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, ImportError> {
@@ -195,25 +264,4 @@ fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
-}
-
-/// The `(key, version)` of every `set` on `/config` in an etcd watcher log, in order.
-fn config_writes(log: &str) -> Vec<(String, u64)> {
-    let mut writes = Vec::new();
-    let mut key: Option<String> = None;
-    for line in log.lines() {
-        if let Some(rest) = line
-            .split("key=[")
-            .nth(1)
-            .filter(|_| line.contains("action=[set]"))
-        {
-            key = rest.split(']').next().map(str::to_string);
-        } else if let (Some(k), Some(v)) = (&key, line.strip_prefix("    \"version\": ")) {
-            if let Ok(version) = v.trim().trim_end_matches(',').parse() {
-                writes.push((k.clone(), version));
-            }
-            key = None;
-        }
-    }
-    writes
 }

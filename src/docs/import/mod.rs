@@ -9,10 +9,15 @@ mod documents;
 mod folder;
 mod order;
 mod rules;
+mod store;
+mod summary;
+mod watcher;
 
 use std::path::{Path, PathBuf};
 
 pub use folder::ImportError;
+pub use store::Fixture;
+pub use summary::{Gap, Summary};
 
 /// One imported scenario.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,16 +30,31 @@ pub struct Imported {
     pub yaml: String,
 }
 
-/// Imports the flows of `dir` (only `flow` when given) with the templates of `templates`.
-/// `scenario_dir` is where the scenarios will live: recorded paths are written relative to it.
+/// What an import made: the scenarios, and what it could not derive from the recording.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Import {
+    /// One scenario per flow imported.
+    pub scenarios: Vec<Imported>,
+    /// The files the scenarios read (the store the recorded run started from).
+    pub fixtures: Vec<Fixture>,
+    /// Documents it could not read (it went on without them) and what it could not derive.
+    pub summary: Summary,
+}
+
+/// Imports the flows of `dir` (only `flow` when given) with the templates the run loaded
+/// (its config watcher log), the `templates` folder filling the gaps. `scenario_dir` is where
+/// the scenarios will live: recorded paths are written relative to it. A document that cannot
+/// be read is a [`Gap`] in the summary, not an error.
 pub fn import(
     dir: &Path,
     templates: &Path,
     flow: Option<&str>,
     scenario_dir: &Path,
-) -> Result<Vec<Imported>, ImportError> {
+) -> Result<Import, ImportError> {
     let folder = folder::Folder::read(dir, templates)?;
-    let ordered = order::flows_in_order(&folder);
+    let mut gaps = folder.gaps.clone();
+    let ordered = order::flows_in_order(&folder, &mut gaps);
+    let fixtures = store::fixtures(&folder, dir);
     let wanted: Vec<&str> = match flow {
         Some(name) if ordered.iter().any(|f| f == name) => vec![name],
         Some(name) => {
@@ -49,18 +69,24 @@ pub fn import(
             .filter(|f| folder.has_results(f))
             .collect(),
     };
-    wanted
+    let scenarios = wanted
         .into_iter()
         .map(|name| {
             let position = ordered.iter().position(|f| f == name).unwrap_or(0);
-            let yaml = build::scenario(&folder, &ordered[..=position], scenario_dir)?;
+            let initial = store::steps(&folder, &fixtures);
+            let yaml = build::scenario(&folder, &ordered[..=position], initial, scenario_dir)?;
             Ok(Imported {
                 flow: name.to_string(),
                 file_name: format!("{}.yaml", snake(name)),
                 yaml,
             })
         })
-        .collect()
+        .collect::<Result<_, ImportError>>()?;
+    Ok(Import {
+        scenarios,
+        fixtures,
+        summary: Summary { gaps },
+    })
 }
 
 /// `CreateLoadbalancer` -> `create_loadbalancer`, `03_HeatWorker` -> `heat_worker`.

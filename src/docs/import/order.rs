@@ -6,10 +6,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::build::gohan_writes;
 use super::folder::Folder;
+use super::summary::Gap;
 
 /// Every flow name, earliest first: flows with a position by it; a flow without one just
-/// before the first flow that refers to it; then any flow moved before the flows needing it.
-pub(super) fn flows_in_order(folder: &Folder) -> Vec<String> {
+/// before the first flow that refers to it (a [`Gap`]); then any flow moved before the flows
+/// needing it.
+pub(super) fn flows_in_order(folder: &Folder, gaps: &mut Vec<Gap>) -> Vec<String> {
     let needs = references(folder);
     let (mut positioned, mut unpositioned): (Vec<_>, Vec<_>) = folder
         .flows
@@ -20,6 +22,7 @@ pub(super) fn flows_in_order(folder: &Folder) -> Vec<String> {
     unpositioned.sort();
     let mut order: Vec<String> = positioned.into_iter().map(|(_, f)| f).collect();
     for (_, flow) in unpositioned {
+        gaps.push(Gap::FlowOrderGuessed { flow: flow.clone() });
         match order.iter().position(|f| needs[f].contains(&flow)) {
             Some(i) => order.insert(i, flow),
             None => order.push(flow),
@@ -47,7 +50,7 @@ fn position(folder: &Folder, flow: &str) -> Option<usize> {
             folder
                 .config_log
                 .iter()
-                .position(|(k, v)| *k == w.key && *v == w.version)
+                .position(|e| e.key == w.key && e.is_set() && e.version() == Some(w.version))
         })
         .min()
 }

@@ -6,7 +6,8 @@ use serde_json::Value;
 use wiremock::{Request, Respond, ResponseTemplate};
 
 use super::errors::ApiError;
-use super::targets::{TargetInput, Targets};
+use super::input::TargetInput;
+use super::targets::Targets;
 use super::views;
 use crate::encoding::go_json;
 
@@ -43,9 +44,7 @@ impl CollectorApi {
         let body: Value = serde_json::from_slice(body)
             .map_err(|e| ApiError::bad_request(format!("the body is not JSON: {e}")))?;
         let input = TargetInput::parse(&body, true)?;
-        let (error, latency) =
-            self.targets
-                .behaviour("POST", &input.resource_type, &input.resource_id);
+        let (error, latency) = self.targets.behaviour("POST", &input.selector());
         if let Some(error) = error {
             return Ok(delayed(error.response(), latency));
         }
@@ -70,11 +69,7 @@ impl CollectorApi {
             .targets
             .get(id)
             .ok_or_else(|| ApiError::not_found(id))?;
-        let (error, latency) = self.targets.behaviour(
-            "GET",
-            &target.input.resource_type,
-            &target.input.resource_id,
-        );
+        let (error, latency) = self.targets.behaviour("GET", &target.input.selector());
         if let Some(error) = error {
             return Ok(delayed(error.response(), latency));
         }
@@ -88,11 +83,7 @@ impl CollectorApi {
             .targets
             .get(id)
             .ok_or_else(|| ApiError::not_found(id))?;
-        let (error, latency) = self.targets.behaviour(
-            "DELETE",
-            &target.input.resource_type,
-            &target.input.resource_id,
-        );
+        let (error, latency) = self.targets.behaviour("DELETE", &target.input.selector());
         if let Some(error) = error {
             return Ok(delayed(error.response(), latency));
         }

@@ -5,7 +5,7 @@ use wiremock::ResponseTemplate;
 
 use crate::encoding::go_json;
 
-/// A fake could not be started.
+/// A fake could not be started, or did not settle.
 #[derive(Debug, thiserror::Error)]
 pub enum FakeError {
     /// The collector's etcd syncer could not start watching `/state/`.
@@ -15,13 +15,36 @@ pub enum FakeError {
         #[source]
         source: etcd_client::Error,
     },
+    /// The collector's etcd syncer could not read a key.
+    #[error("the etcd syncer could not read `{key}`")]
+    SyncerRead {
+        /// The key or prefix.
+        key: String,
+        /// etcd's answer.
+        #[source]
+        source: etcd_client::Error,
+    },
+    /// Reports were still pending when the wait for the collector to settle ended.
+    #[error(
+        "the collector did not settle within {}: reports still pending for {}",
+        humantime::format_duration(*waited),
+        pending.join(", ")
+    )]
+    Unsettled {
+        /// How long it was waited for.
+        waited: std::time::Duration,
+        /// The targets, `<resource_type>/<resource_id> v<version> <field_name> (<id>)`.
+        pending: Vec<String>,
+    },
 }
 
 impl FakeError {
     /// Which fake failed.
     pub fn service(&self) -> &'static str {
         match self {
-            FakeError::SyncerWatch { .. } => "collector",
+            FakeError::SyncerWatch { .. }
+            | FakeError::SyncerRead { .. }
+            | FakeError::Unsettled { .. } => "collector",
         }
     }
 }

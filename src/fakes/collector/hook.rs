@@ -10,7 +10,8 @@
 
 use serde_json::{Map, Value};
 
-use super::targets::{TargetInput, Targets};
+use super::input::TargetInput;
+use super::targets::Targets;
 use super::views;
 use crate::fakes::{ResourceEvent, ResourceHook};
 

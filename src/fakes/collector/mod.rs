@@ -2,17 +2,28 @@
 //! `ESI::Monitoring::MonitoringTarget`, and the etcd syncer.
 //!
 //! - [`api`]: the REST responder; [`views`]: the JSON it answers.
-//! - [`targets`]: the targets and the scenario's rules, shared by all three.
-//! - [`hook`]: the MonitoringTarget resource hook; [`syncer`]: the `/monitoring` writes.
+//! - [`targets`]: the targets and the scenario's rules, shared by all three; [`input`]: what
+//!   a target is made of.
+//! - [`hook`]: the MonitoringTarget resource hook; [`syncer`]: the `/monitoring` writes,
+//!   with [`hold`] (hold options) and [`shared`] (several targets on one key).
+//!
+//! Status values are strings (`UP`, `FAIL`) or JSON objects (an HA pair's
+//! `{"primary": "MASTER", "secondary": "BACKUP"}`), written as the value of the target's
+//! status key: `{"status":{"primary":"MASTER","secondary":"BACKUP"},"version":1}`.
+//! [`CollectorFake::settled`] tells the runner when every due report is in etcd.
 
 mod api;
 mod errors;
+mod hold;
 mod hook;
+mod input;
+mod shared;
 mod syncer;
 mod targets;
 mod views;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::task::JoinHandle;
 use wiremock::matchers::path_regex;
@@ -29,6 +40,8 @@ pub(super) struct CollectorFake {
     pub(super) server: MockServer,
     targets: targets::Targets,
     syncer: Option<JoinHandle<()>>,
+    /// The syncer's etcd, once it runs.
+    etcd: Option<etcd_client::Client>,
 }
 
 impl CollectorFake {
@@ -51,13 +64,50 @@ impl CollectorFake {
             server,
             targets,
             syncer: None,
+            etcd: None,
         }
     }
 
     /// Starts the etcd syncer.
     pub(super) async fn sync(&mut self, etcd: etcd_client::Client) -> Result<(), FakeError> {
-        self.syncer = Some(syncer::start(etcd, self.targets.clone()).await?);
+        self.syncer = Some(syncer::start(etcd.clone(), self.targets.clone()).await?);
+        self.etcd = Some(etcd);
         Ok(())
+    }
+
+    /// Waits until the collector has settled: every target whose reports are due (its
+    /// resource's `/state` reached its version) has all of them in etcd. Wakes on the
+    /// syncer's progress, never on a timer; after `within`, fails naming the targets still
+    /// pending. Settled at once when the syncer is off.
+    pub(super) async fn settled(&self, within: Duration) -> Result<(), FakeError> {
+        let Some(etcd) = &self.etcd else {
+            return Ok(());
+        };
+        let mut progress = self.targets.progress();
+        let wait = async {
+            loop {
+                progress.borrow_and_update();
+                let states = syncer::states(etcd.clone()).await?;
+                if self.targets.pending(&states).is_empty() {
+                    return Ok(());
+                }
+                if progress.changed().await.is_err() {
+                    // The sender lives in `self.targets`: it cannot be gone while we borrow.
+                    return Ok(());
+                }
+            }
+        };
+        if let Ok(settled) = tokio::time::timeout(within, wait).await {
+            return settled;
+        }
+        let pending = self.targets.pending(&syncer::states(etcd.clone()).await?);
+        if pending.is_empty() {
+            return Ok(());
+        }
+        Err(FakeError::Unsettled {
+            waited: within,
+            pending,
+        })
     }
 
     /// The hook the fake Heat calls for MonitoringTarget resources.

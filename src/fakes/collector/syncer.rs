@@ -1,4 +1,4 @@
-//! The etcd syncer: writes each live target's status to
+//! The etcd syncer: writes each live target's statuses to
 //! `/monitoring/v2.0/<resource_type>/<resource_id>` = `{<status key>: <status>, "version": <v>}`
 //! (Go-encoded, as the recorded collector put it) and deletes the key when the target goes.
 //!
@@ -8,17 +8,23 @@
 //! heatbed has no wall clock to wait on, so the syncer makes that order an event: it watches
 //! `/state/` and reports a target once `/state/v2.0/<resource_type>/<resource_id>` holds a
 //! version at least the target's. Every result of the scenario's sequence is then written in
-//! order, one etcd revision each; a repeated status is skipped, as recorded. Deletes are
-//! immediate, as recorded (`Deleting … from ETCD` right after `DELETE /targets/<id>`).
+//! order, one etcd revision each; a repeated status is skipped, as recorded, and so is one
+//! that hold options hold back ([`super::hold`]). Deletes are immediate, as recorded
+//! (`Deleting … from ETCD` right after `DELETE /targets/<id>`).
+//!
+//! Several targets of one resource (an HA pair, a stack with a target per device) share its
+//! key; see [`super::shared`] for how their fields live together.
 
-use etcd_client::{Client, EventType, WatchOptions, WatchStream};
-use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+use etcd_client::{Client, EventType, GetOptions, WatchOptions, WatchStream};
+use serde_json::Value;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 use tokio::task::JoinHandle;
 
 use super::errors::FakeError;
-use super::targets::{Change, Targets};
-use crate::encoding::go_json;
+use super::shared::{self, Registry};
+use super::targets::{Change, Targets, due};
 
 /// Where the worker writes resource states.
 const STATE_PREFIX: &str = "/state/v2.0/";
@@ -38,8 +44,28 @@ pub(super) async fn start(client: Client, targets: Targets) -> Result<JoinHandle
         client,
         targets,
         waiting: Vec::new(),
+        registry: Registry::default(),
     };
     Ok(tokio::spawn(syncer.run(rx, stream)))
+}
+
+/// The `version` of every `/state` value, by `<resource_type>/<resource_id>`.
+pub(super) async fn states(mut client: Client) -> Result<HashMap<String, Option<i64>>, FakeError> {
+    let answer = client
+        .get(STATE_PREFIX, Some(GetOptions::new().with_prefix()))
+        .await
+        .map_err(|source| FakeError::SyncerRead {
+            key: STATE_PREFIX.into(),
+            source,
+        })?;
+    Ok(answer
+        .kvs()
+        .iter()
+        .filter_map(|kv| {
+            let resource = kv.key_str().ok()?.strip_prefix(STATE_PREFIX)?;
+            Some((resource.to_string(), state_version(kv.value())))
+        })
+        .collect())
 }
 
 /// A target waiting for its resource's `/state`.
@@ -53,6 +79,7 @@ struct Syncer {
     client: Client,
     targets: Targets,
     waiting: Vec<Waiting>,
+    registry: Registry,
 }
 
 impl Syncer {
@@ -62,7 +89,10 @@ impl Syncer {
                 // Changes first: a target created before a `/state` write is known when it lands.
                 biased;
                 change = changes.recv() => match change {
-                    Some(change) => self.change(change).await,
+                    Some(change) => {
+                        self.change(change).await;
+                        self.targets.handled();
+                    }
                     None => return,
                 },
                 message = states.message() => match message {
@@ -90,11 +120,9 @@ impl Syncer {
         match change {
             Change::Created {
                 id,
-                resource_type,
-                resource_id,
+                resource,
                 version,
             } => {
-                let resource = format!("{resource_type}/{resource_id}");
                 let state_key = format!("{STATE_PREFIX}{resource}");
                 // The worker may have written the state already (a target made over REST).
                 let written = match self.client.get(state_key.as_str(), None).await {
@@ -113,14 +141,17 @@ impl Syncer {
                     self.state_written(state_key.as_bytes(), &value).await;
                 }
             }
-            Change::Deleted {
-                id,
-                resource_type,
-                resource_id,
-            } => {
+            Change::Deleted { id, resource } => {
                 self.waiting.retain(|w| w.id != id);
-                let key = format!("{MONITORING_PREFIX}{resource_type}/{resource_id}");
-                if let Err(e) = self.client.delete(key.as_str(), None).await {
+                let key = format!("{MONITORING_PREFIX}{resource}");
+                let kept = self.registry.remove(&key, &id);
+                let result = if kept.is_empty() {
+                    self.client.delete(key.as_str(), None).await.map(drop)
+                } else {
+                    self.rewrite(&key, |current| shared::without_others(current, &kept))
+                        .await
+                };
+                if let Err(e) = result {
                     eprintln!("heatbed: collector syncer: deleting {key} failed: {e}");
                 }
             }
@@ -138,17 +169,46 @@ impl Syncer {
         let version = state_version(value);
         let (ready, waiting): (Vec<Waiting>, Vec<Waiting>) = std::mem::take(&mut self.waiting)
             .into_iter()
-            .partition(|w| w.resource == resource && version.is_none_or(|v| v >= w.version));
+            .partition(|w| w.resource == resource && due(version, w.version));
         self.waiting = waiting;
         for target in ready {
-            for (status_key, status) in self.targets.report(&target.id) {
+            if let Some(plan) = self.targets.report(&target.id) {
                 let key = format!("{MONITORING_PREFIX}{}", target.resource);
-                let value = monitoring_value(&status_key, &status, target.version);
-                if let Err(e) = self.client.put(key.as_str(), value, None).await {
-                    eprintln!("heatbed: collector syncer: writing {key} failed: {e}");
+                self.registry.add(&key, &target.id, &plan.status_key);
+                for status in &plan.statuses {
+                    let written = self
+                        .rewrite(&key, |current| {
+                            shared::with_status(current, &plan.status_key, status, target.version)
+                        })
+                        .await;
+                    if let Err(e) = written {
+                        eprintln!("heatbed: collector syncer: writing {key} failed: {e}");
+                    }
                 }
             }
+            self.targets.synced(&target.id);
         }
+    }
+
+    /// Reads `key` and writes what `change` makes of its value, unless that is what etcd
+    /// holds already (the recorded syncer's "Checking payload in ETCD" before each put).
+    async fn rewrite(
+        &mut self,
+        key: &str,
+        change: impl FnOnce(Option<&Value>) -> Value,
+    ) -> Result<(), etcd_client::Error> {
+        let answer = self.client.get(key, None).await?;
+        let current = answer
+            .kvs()
+            .first()
+            .and_then(|kv| serde_json::from_slice::<Value>(kv.value()).ok());
+        let next = change(current.as_ref());
+        if current.as_ref() != Some(&next) {
+            self.client
+                .put(key, crate::encoding::go_json(&next), None)
+                .await?;
+        }
+        Ok(())
     }
 }
 
@@ -160,33 +220,9 @@ fn state_version(value: &[u8]) -> Option<i64> {
         .as_i64()
 }
 
-/// `{<status key>: <status>, "version": <version>}`, Go-encoded (sorted keys, compact).
-fn monitoring_value(status_key: &str, status: &str, version: i64) -> String {
-    let mut value = Map::new();
-    value.insert(status_key.into(), Value::String(status.into()));
-    value.insert("version".into(), Value::from(version));
-    go_json(&Value::Object(value))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn monitoring_values_are_go_encoded_as_recorded() {
-        assert_eq!(
-            monitoring_value("interface", "UP", 1),
-            r#"{"interface":"UP","version":1}"#
-        );
-        assert_eq!(
-            monitoring_value("vmi", "FAIL", 3),
-            r#"{"version":3,"vmi":"FAIL"}"#
-        );
-        assert_eq!(
-            monitoring_value("load_balancer", "UP", 2),
-            r#"{"load_balancer":"UP","version":2}"#
-        );
-    }
 
     #[test]
     fn state_versions_are_read_leniently() {

@@ -2,32 +2,31 @@
 //! scenario's rules (results, REST errors, latency). Shared by the REST API, the Heat hook
 //! and the etcd syncer; every method is quick, in-memory work under one lock.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::watch;
 use uuid::Uuid;
 
 use super::errors::ApiError;
-use crate::scenario::{CollectorSpec, Report};
+use super::hold;
+use super::input::TargetInput;
+use crate::scenario::{CollectorSpec, Report, TargetSelector};
 
 /// What the syncer hears about: a target to report on, or one whose etcd key goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Change {
-    /// A new target: report once `/state/v2.0/<resource_type>/<resource_id>` reaches `version`.
+    /// A new target: report once `/state/v2.0/<resource>` reaches `version`.
     Created {
         id: String,
-        resource_type: String,
-        resource_id: String,
+        resource: String,
         version: i64,
     },
     /// A target was deleted.
-    Deleted {
-        id: String,
-        resource_type: String,
-        resource_id: String,
-    },
+    Deleted { id: String, resource: String },
 }
 
 /// One monitoring target.
@@ -36,76 +35,27 @@ pub(super) struct Target {
     pub(super) id: String,
     pub(super) input: TargetInput,
     pub(super) created_at: SystemTime,
-    /// Statuses reported so far, oldest first.
-    pub(super) results: Vec<String>,
+    /// Statuses reported so far, oldest first (strings or objects).
+    pub(super) results: Vec<Value>,
     rule: Option<usize>,
+    /// Every etcd write of its results is done.
+    synced: bool,
 }
 
-/// What a target is made of: the body of `POST /targets` (the MonitoringTarget properties).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub(super) struct TargetInput {
-    pub(super) kind: String,
-    pub(super) resource_type: String,
-    pub(super) resource_id: String,
-    pub(super) field_name: String,
-    pub(super) tenant_id: String,
-    pub(super) version: i64,
-    pub(super) properties: Value,
-    pub(super) syncer_properties: Value,
-}
-
-impl TargetInput {
-    /// Parses a body. `strict` (the REST API) refuses missing or mistyped fields; the Heat
-    /// hook is lenient, as Heat already validated what its template declares.
-    pub(super) fn parse(body: &Value, strict: bool) -> Result<TargetInput, ApiError> {
-        let Value::Object(body) = body else {
-            return Err(ApiError::bad_request("the body must be a JSON object"));
-        };
-        let text = |name: &str| match body.get(name) {
-            Some(Value::String(s)) if !(strict && s.is_empty()) => Ok(s.clone()),
-            None | Some(Value::Null) if !strict => Ok(String::new()),
-            _ => Err(ApiError::bad_request(format!(
-                "`{name}` must be a non-empty string"
-            ))),
-        };
-        let object = |name: &str| match body.get(name) {
-            Some(v @ Value::Object(_)) => Ok(v.clone()),
-            None | Some(Value::Null) => Ok(Value::Object(Map::new())),
-            _ => Err(ApiError::bad_request(format!("`{name}` must be an object"))),
-        };
-        let version = match body.get("version") {
-            Some(Value::Number(n)) if n.as_i64().is_some() => n.as_i64().unwrap_or_default(),
-            Some(Value::String(s)) if !strict && s.parse::<i64>().is_ok() => {
-                s.parse().unwrap_or_default()
-            }
-            None | Some(Value::Null) if !strict => 0,
-            _ => return Err(ApiError::bad_request("`version` must be an integer")),
-        };
-        Ok(TargetInput {
-            kind: text("type")?,
-            resource_type: text("resource_type")?,
-            resource_id: text("resource_id")?,
-            field_name: text("field_name")?,
-            tenant_id: text("tenant_id")?,
-            version,
-            properties: object("properties")?,
-            syncer_properties: object("syncer_properties")?,
-        })
-    }
-
-    /// `syncer_properties.etcd.status.key`: the field the etcd syncer writes, if any.
-    pub(super) fn status_key(&self) -> Option<&str> {
-        self.syncer_properties
-            .pointer("/etcd/status/key")
-            .and_then(Value::as_str)
-            .filter(|k| !k.is_empty())
-    }
+/// What the etcd syncer writes for a target: `statuses` in order, each as the value of
+/// `status_key`, at `version`.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Plan {
+    pub(super) status_key: String,
+    pub(super) statuses: Vec<Value>,
 }
 
 /// The collector's state, shared.
 #[derive(Clone)]
 pub(super) struct Targets {
     inner: Arc<Mutex<State>>,
+    /// Bumped whenever a target finished syncing: what [`Targets::pending`] waiters wake on.
+    progress: Arc<watch::Sender<u64>>,
 }
 
 struct State {
@@ -116,6 +66,9 @@ struct State {
     /// REST errors left, per rule.
     errors_left: Vec<u32>,
     syncer: Option<UnboundedSender<Change>>,
+    /// Changes sent to the syncer, and those it has handled.
+    sent: u64,
+    handled: u64,
 }
 
 impl Targets {
@@ -132,7 +85,10 @@ impl Targets {
                 targets: Vec::new(),
                 errors_left,
                 syncer: None,
+                sent: 0,
+                handled: 0,
             })),
+            progress: Arc::new(watch::channel(0).0),
         }
     }
 
@@ -152,18 +108,12 @@ impl Targets {
         let n = state.created;
         state.created += 1;
         let id = id.map_or_else(|| target_id(&state.spec.public_url, n), str::to_string);
-        let rule = state.spec.targets.iter().position(|r| {
-            r.matches(
-                &input.resource_type,
-                &input.resource_id,
-                Some(input.version),
-            )
-        });
         let target = Target {
             id,
             created_at: state.spec.clock + Duration::from_secs(u64::from(n)),
             results: Vec::new(),
-            rule,
+            rule: state.spec.rule(&input.selector()),
+            synced: false,
             input,
         };
         state.targets.retain(|t| t.id != target.id);
@@ -171,8 +121,7 @@ impl Targets {
         if !target.input.resource_type.is_empty() && !target.input.resource_id.is_empty() {
             state.send(Change::Created {
                 id: target.id.clone(),
-                resource_type: target.input.resource_type.clone(),
-                resource_id: target.input.resource_id.clone(),
+                resource: target.input.resource(),
                 version: target.input.version,
             });
         }
@@ -195,47 +144,95 @@ impl Targets {
         };
         let gone = state.targets.remove(at);
         state.send(Change::Deleted {
+            resource: gone.input.resource(),
             id: gone.id,
-            resource_type: gone.input.resource_type,
-            resource_id: gone.input.resource_id,
         });
         true
     }
 
-    /// The agent's results for target `id`, all at once: records them and returns the etcd
-    /// writes they cause, `(status key, status)` for each status that differs from the one
-    /// before (a repeated status is skipped, as recorded). Empty if the target is gone.
-    pub(super) fn report(&self, id: &str) -> Vec<(String, String)> {
+    /// The agent's results for target `id`, all at once: records them and returns what the
+    /// etcd syncer writes (nothing without `syncer_properties.etcd.status.key`). `None` if
+    /// the target is gone or has reported already.
+    pub(super) fn report(&self, id: &str) -> Option<Plan> {
         let mut state = self.lock();
         let report = {
-            let Some(t) = state.targets.iter().find(|t| t.id == id) else {
-                return Vec::new();
-            };
+            let t = state.targets.iter().find(|t| t.id == id)?;
             t.rule
                 .and_then(|r| state.spec.targets.get(r))
                 .map_or_else(Report::default, |r| r.report.clone())
         };
-        let Some(target) = state.targets.iter_mut().find(|t| t.id == id) else {
-            return Vec::new();
-        };
-        if !target.results.is_empty() {
-            return Vec::new();
+        let target = state.targets.iter_mut().find(|t| t.id == id)?;
+        if !target.results.is_empty() || target.synced {
+            return None;
         }
         target.results = match report {
+            Report::Healthy => vec![target.input.healthy()],
             Report::Statuses(statuses) => statuses,
-            Report::Unreachable => vec![FAIL.to_string()],
+            Report::Unreachable => vec![Value::from(FAIL)],
             Report::Silent => Vec::new(),
         };
-        let Some(key) = target.input.status_key().map(str::to_string) else {
-            return Vec::new();
-        };
-        let mut writes: Vec<(String, String)> = Vec::new();
-        for status in &target.results {
-            if writes.last().is_none_or(|(_, last)| last != status) {
-                writes.push((key.clone(), status.clone()));
-            }
+        let statuses = hold::writes(&target.results, target.input.hold().as_ref());
+        Some(Plan {
+            status_key: target.input.status_key().unwrap_or_default().to_string(),
+            statuses,
+        })
+        .filter(|plan| !plan.status_key.is_empty())
+    }
+
+    /// Target `id`'s results are all in etcd (or it had none to write).
+    pub(super) fn synced(&self, id: &str) {
+        if let Some(t) = self.lock().targets.iter_mut().find(|t| t.id == id) {
+            t.synced = true;
         }
-        writes
+        self.progress.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// The syncer has handled one more [`Change`].
+    pub(super) fn handled(&self) {
+        self.lock().handled += 1;
+        self.progress.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// A receiver that changes whenever a target finished syncing.
+    pub(super) fn progress(&self) -> watch::Receiver<u64> {
+        self.progress.subscribe()
+    }
+
+    /// The targets whose reports are due but not all written yet, as
+    /// `<resource_type>/<resource_id> v<version> <field_name> (<id>)`. `states` holds the
+    /// `version` of each resource's `/state` value (`None`: a value without one) by
+    /// `<resource_type>/<resource_id>`; a target is due once its resource's state reaches its
+    /// version, the syncer's own rule.
+    /// Changes the syncer has not handled yet come first, counted.
+    pub(super) fn pending(&self, states: &HashMap<String, Option<i64>>) -> Vec<String> {
+        let state = self.lock();
+        let unhandled = state.sent.saturating_sub(state.handled);
+        let changes = (unhandled > 0)
+            .then(|| format!("{unhandled} target creations or deletions not handled yet"));
+        changes
+            .into_iter()
+            .chain(
+                state
+                    .targets
+                    .iter()
+                    .filter(|t| !t.synced)
+                    .filter(|t| {
+                        states
+                            .get(&t.input.resource())
+                            .is_some_and(|written| due(*written, t.input.version))
+                    })
+                    .map(|t| {
+                        let i = &t.input;
+                        format!(
+                            "{} v{} {} ({})",
+                            i.resource(),
+                            i.version,
+                            i.field_name,
+                            t.id
+                        )
+                    }),
+            )
+            .collect()
     }
 
     /// Whether the target's agent cannot reach its device.
@@ -247,21 +244,15 @@ impl Targets {
             .is_some_and(|r| r.report == Report::Unreachable)
     }
 
-    /// The scripted answer for a REST call about `resource_type`/`resource_id`: an injected
-    /// error (counted down) and the latency.
+    /// The scripted answer for a REST call about `target`: an injected error (counted down)
+    /// and the latency.
     pub(super) fn behaviour(
         &self,
         method: &str,
-        resource_type: &str,
-        resource_id: &str,
+        target: &TargetSelector<'_>,
     ) -> (Option<ApiError>, Option<Duration>) {
         let mut state = self.lock();
-        let Some(r) = state
-            .spec
-            .targets
-            .iter()
-            .position(|r| r.matches(resource_type, resource_id, None))
-        else {
+        let Some(r) = state.spec.rule(target) else {
             return (None, None);
         };
         let rule = state.spec.targets[r].clone();
@@ -285,12 +276,18 @@ impl Targets {
 }
 
 impl State {
-    fn send(&self, change: Change) {
-        if let Some(syncer) = &self.syncer {
-            // A closed channel means the fakes are stopping: nothing to sync any more.
-            let _ = syncer.send(change);
+    fn send(&mut self, change: Change) {
+        // A closed channel means the fakes are stopping: nothing to sync any more.
+        if self.syncer.as_ref().is_some_and(|s| s.send(change).is_ok()) {
+            self.sent += 1;
         }
     }
+}
+
+/// Whether a target at `version` reports once its resource's `/state` holds `state`: a
+/// state at least its version, or one without a version.
+pub(super) fn due(state: Option<i64>, version: i64) -> bool {
+    state.is_none_or(|v| v >= version)
 }
 
 /// What an unreachable device's agent reports.
@@ -303,4 +300,73 @@ fn target_id(seed: &str, n: u32) -> String {
         b"https://heatbed.invalid/fake-collector",
     );
     Uuid::new_v5(&namespace, format!("target/{seed}/{n}").as_bytes()).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn input(resource_id: &str, version: i64) -> TargetInput {
+        let body = json!({"type": "snmp_ports", "resource_type": "ports", "resource_id": resource_id,
+            "field_name": "vmi", "version": version,
+            "syncer_properties": {"etcd": {"status": {"key": "vmi"}}}});
+        TargetInput::parse(&body, false).expect("a target")
+    }
+
+    #[test]
+    fn due_targets_are_pending_until_synced_and_changes_until_handled() {
+        let targets = Targets::new(&CollectorSpec::default());
+        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+        targets.connect(tx);
+        let a = targets.create(input("a", 2), Some("ta"));
+        targets.create(input("b", 1), Some("tb"));
+        let states: HashMap<String, Option<i64>> = [
+            ("ports/a".to_string(), Some(2)),
+            ("ports/b".to_string(), Some(0)),
+        ]
+        .into();
+        assert_eq!(
+            targets.pending(&states),
+            [
+                "2 target creations or deletions not handled yet",
+                "ports/a v2 vmi (ta)"
+            ]
+        );
+        targets.handled();
+        targets.handled();
+        let plan = targets.report(&a.id).expect("a plan");
+        assert_eq!(plan.status_key, "vmi");
+        assert_eq!(plan.statuses, [json!("UP")]);
+        assert_eq!(targets.pending(&states), ["ports/a v2 vmi (ta)"]);
+        let mut progress = targets.progress();
+        progress.borrow_and_update();
+        targets.synced(&a.id);
+        assert!(progress.has_changed().expect("a sender"));
+        assert!(targets.pending(&states).is_empty());
+        assert_eq!(targets.report(&a.id), None, "reported once");
+        // A state without a version makes every version due.
+        let unversioned: HashMap<String, Option<i64>> = [("ports/b".to_string(), None)].into();
+        assert_eq!(targets.pending(&unversioned), ["ports/b v1 vmi (tb)"]);
+    }
+
+    #[test]
+    fn hold_options_give_the_default_status() {
+        let targets = Targets::new(&CollectorSpec::default());
+        let pair = json!({"primary": "MASTER", "secondary": "BACKUP"});
+        let body = json!({"type": "vrrp_pool", "resource_type": "gw_interfaces", "resource_id": "g",
+            "field_name": "status", "version": 1, "syncer_properties": {"etcd": {
+                "status": {"key": "status"},
+                "hold_options": {"positive_status": [pair], "time_seconds": 360}}}});
+        let t = targets.create(TargetInput::parse(&body, false).expect("a target"), None);
+        let plan = targets.report(&t.id).expect("a plan");
+        assert_eq!(plan.statuses, [pair]);
+        let metrics = json!({"type": "igs_counter", "resource_type": "internet_gateways",
+            "resource_id": "i", "field_name": "primary_counter", "version": 1,
+            "syncer_properties": {"tsdb": {}}});
+        let t = targets.create(TargetInput::parse(&metrics, false).expect("a target"), None);
+        assert_eq!(targets.report(&t.id), None, "no etcd status to write");
+        assert_eq!(targets.get(&t.id).expect("kept").results, [json!("UP")]);
+    }
 }

@@ -2,9 +2,28 @@
 //! read, and the [`ResourceHook`] through which another fake (the collector's
 //! `ESI::Monitoring::MonitoringTarget`) takes part in a resource's life.
 //!
-//! Lookup order for `get_attr [r, a]`: what a hook returned on create, then the type's table
-//! below, then the resource's own property of the same name. Anything else is Heat's 400
-//! `InvalidTemplateAttribute`, so a typo in a template fails loudly instead of yielding null.
+//! Modelled types (the table below, [`MODELLED`]): `get_attr [r, a, path...]` reads what a hook
+//! returned on create, then the table, then the resource's own property of the same name, and
+//! walks `path` into it. Anything else is Heat's 400 `InvalidTemplateAttribute`, so a typo in a
+//! template of a modelled type fails loudly instead of yielding null.
+//!
+//! Every other type (other Contrail, Nova, provider, ESI types...) is unmodelled, and one rule
+//! answers every attribute of it, whatever the type:
+//!
+//! 1. what a hook returned, else the resource's own resolved property of the same name, `path`
+//!    walked into it (null where the path does not lead anywhere, as Heat answers): Heat
+//!    resources very often echo their properties as attributes (`name`, `fq_name`, ...);
+//! 2. `show`: the resolved properties plus `id` (Heat's `show` is the backend's view of the
+//!    resource, which is what it was created with);
+//! 3. anything else: the string `<physical id>/<attribute>[/<path item>...]`. It is
+//!    deterministic (the physical id derives from stack id, resource name and generation),
+//!    distinct for distinct resources, attributes and paths, and says where it came from when
+//!    it turns up in a checkpoint. A fake cannot know what a real backend computes, and a
+//!    refusal would fail every job that reads it, which is what Heat never does for a valid
+//!    template.
+//!
+//! `get_attr [r]` (all attributes, 2015-10-15 on) answers the properties overlaid by the table
+//! and the hook.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -44,7 +63,7 @@ pub trait ResourceHook: Send + Sync {
 pub(super) type Hooks = HashMap<String, Arc<dyn ResourceHook>>;
 
 /// What the table needs to know beyond the resource itself.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(super) struct World {
     /// The collector agents' public URL, for `MonitoringTarget` links.
     pub(super) collector_url: String,
@@ -58,6 +77,22 @@ const CONTRAIL_VMI_PROJECT: &str = "admin";
 const RECORDED_IPAM: &str = "5a79909b-2bf3-4e26-8a9c-0bf6bb175457";
 /// The MAC address list every recorded VMI reports (the Contrail mock's shared VMI).
 const RECORDED_MAC: &str = "fa:16:3e:f7:60:7f";
+
+/// The types the table below models: their attributes are checked.
+const MODELLED: [&str; 7] = [
+    "OS::Nova::Server",
+    "OS::Contrail::VirtualNetwork",
+    "OS::Contrail::VnSubnet",
+    "OS::Contrail::VirtualMachineInterface",
+    "OS::Contrail::InstanceIp",
+    "ESI::Monitoring::MonitoringTarget",
+    "OS::Heat::RandomString",
+];
+
+/// Whether `kind`'s attributes come from the table (and unknown ones are refused).
+pub(super) fn is_modelled(kind: &str) -> bool {
+    MODELLED.contains(&kind)
+}
 
 /// The physical id of a new resource: most types take the generated one, a Contrail virtual
 /// network takes its `uuid` property when set.
@@ -131,18 +166,71 @@ pub(super) fn table(
     }
 }
 
-/// Every attribute of a resource, in lookup order: hook, table, properties.
-pub(super) fn lookup(
-    attribute: &str,
-    hooked: &Map<String, Value>,
-    table: &Map<String, Value>,
-    properties: &Value,
-) -> Option<Value> {
-    hooked
-        .get(attribute)
-        .or_else(|| table.get(attribute))
-        .or_else(|| properties.get(attribute))
-        .cloned()
+/// A resource as attribute lookup sees it.
+pub(super) struct Attributes<'a> {
+    pub(super) kind: &'a str,
+    pub(super) physical_id: &'a str,
+    pub(super) hooked: &'a Map<String, Value>,
+    pub(super) table: &'a Map<String, Value>,
+    pub(super) properties: &'a Value,
+}
+
+impl Attributes<'_> {
+    /// `get_attr [r, attribute, path...]` by the module's rules; `None` when a modelled type
+    /// lacks the attribute.
+    pub(super) fn get(&self, attribute: &str, path: &[Value]) -> Option<Value> {
+        let found = self
+            .hooked
+            .get(attribute)
+            .or_else(|| self.table.get(attribute))
+            .or_else(|| self.properties.get(attribute));
+        if let Some(found) = found {
+            return Some(walk(found, path).unwrap_or(Value::Null));
+        }
+        if is_modelled(self.kind) {
+            return None;
+        }
+        if attribute == "show" {
+            let mut show = self.properties.as_object().cloned().unwrap_or_default();
+            show.insert("id".into(), Value::String(self.physical_id.into()));
+            return Some(walk(&Value::Object(show), path).unwrap_or(Value::Null));
+        }
+        let mut synthetic = format!("{}/{attribute}", self.physical_id);
+        for step in path {
+            synthetic.push('/');
+            synthetic.push_str(&super::functions::py_str(step));
+        }
+        Some(Value::String(synthetic))
+    }
+}
+
+/// Follows `path` into `value` as Python's `collection[key]` does for Heat's path walks: map
+/// keys, list and string indexes (negative from the end); `None` where Python raises
+/// `KeyError`, `IndexError` or `TypeError`.
+pub(super) fn walk(value: &Value, path: &[Value]) -> Option<Value> {
+    let mut current = value.clone();
+    for step in path {
+        current = match (&current, step) {
+            (Value::Object(map), Value::String(key)) => map.get(key)?.clone(),
+            (Value::Array(items), Value::Number(n)) => items.get(index(n, items.len())?)?.clone(),
+            (Value::String(text), Value::Number(n)) => {
+                let chars: Vec<char> = text.chars().collect();
+                Value::String(chars.get(index(n, chars.len())?)?.to_string())
+            }
+            _ => return None,
+        };
+    }
+    Some(current)
+}
+
+/// A Python index (negative counts from the end) into a sequence of `len` items.
+fn index(n: &serde_json::Number, len: usize) -> Option<usize> {
+    let i = n.as_i64()?;
+    if i >= 0 {
+        usize::try_from(i).ok()
+    } else {
+        len.checked_sub(usize::try_from(i.unsigned_abs()).ok()?)
+    }
 }
 
 /// The map `get_attr [r]` answers: properties, overlaid by the table, overlaid by the hook.

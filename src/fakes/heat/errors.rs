@@ -84,6 +84,17 @@ impl HeatError {
         }
     }
 
+    /// Heat's message alone (what `str(exception)` prints, and `output_error` carries).
+    pub(super) fn message(&self) -> String {
+        match self {
+            HeatError::BadRequest { message, .. }
+            | HeatError::NotFound { message, .. }
+            | HeatError::Conflict { message, .. }
+            | HeatError::Forbidden { message } => message.clone(),
+            other => other.to_string(),
+        }
+    }
+
     /// The HTTP status code.
     pub(super) fn status(&self) -> u16 {
         match self {

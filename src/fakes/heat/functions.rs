@@ -15,10 +15,18 @@ pub(super) trait Scope {
     fn param(&self, name: &str) -> Option<&Value>;
     /// Whether the template declares the resource.
     fn has_resource(&self, name: &str) -> bool;
+    /// Whether `get_attr [resource, attribute]` passes Heat's validation (the resource's type
+    /// has the attribute).
+    fn knows_attribute(&self, resource: &str, attribute: &str) -> bool;
     /// `get_resource`: the resource's reference id (its physical id, or null before creation).
     fn reference(&self, name: &str) -> Value;
-    /// `get_attr`: one attribute, or with `None` the map of all of them.
-    fn attribute(&self, resource: &str, attribute: Option<&str>) -> Result<Value, HeatError>;
+    /// `get_attr`: one attribute with `path` walked into it, or with `None` the map of all.
+    fn attribute(
+        &self,
+        resource: &str,
+        attribute: Option<&str>,
+        path: &[Value],
+    ) -> Result<Value, HeatError>;
 }
 
 /// The function names evaluated here.
@@ -50,6 +58,83 @@ pub(super) fn evaluate(value: &Value, scope: &dyn Scope, modern: bool) -> Result
             .map(Value::Array),
         other => Ok(other.clone()),
     }
+}
+
+/// Validates the functions in `value` at `path` as Heat's `function.validate` does: a
+/// function's arguments first (their path starting afresh), then the function itself; a
+/// failure is `StackValidationFailed` with the path to the function prefixed to the message.
+pub(super) fn validate(value: &Value, path: &[&str], scope: &dyn Scope) -> Result<(), HeatError> {
+    let mut owned: Vec<String> = path.iter().map(|p| (*p).to_string()).collect();
+    validate_at(value, &mut owned, scope)
+}
+
+fn validate_at(value: &Value, path: &mut Vec<String>, scope: &dyn Scope) -> Result<(), HeatError> {
+    match value {
+        Value::Object(map) => {
+            if let Some((name, args)) = function(map) {
+                return validate_function(name, args, scope).map_err(|e| {
+                    let mut at = path.clone();
+                    at.push(name.into());
+                    HeatError::invalid(format!("{}: {}", heat_path(&at), e.message()))
+                });
+            }
+            for (key, item) in map {
+                path.push(key.clone());
+                validate_at(item, path, scope)?;
+                path.pop();
+            }
+            Ok(())
+        }
+        Value::Array(items) => {
+            let parent = path.pop().unwrap_or_default();
+            for (i, item) in items.iter().enumerate() {
+                path.push(format!("{parent}[{i}]"));
+                validate_at(item, path, scope)?;
+                path.pop();
+            }
+            path.push(parent);
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+fn validate_function(name: &str, args: &Value, scope: &dyn Scope) -> Result<(), HeatError> {
+    validate_at(args, &mut Vec::new(), scope)?;
+    if name != "get_attr" {
+        return Ok(());
+    }
+    let Some(Value::String(resource)) = args.as_array().and_then(|a| a.first()) else {
+        return Ok(());
+    };
+    if !scope.has_resource(resource) {
+        return Err(bad_reference(resource));
+    }
+    match args.get(1) {
+        Some(Value::String(attribute)) if !scope.knows_attribute(resource, attribute) => {
+            Err(HeatError::bad_request(
+                "InvalidTemplateAttribute",
+                format!("The Referenced Attribute ({resource} {attribute}) is incorrect."),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `HeatExceptionWithPath`'s rendering: items joined by dots, digits as `[i]`.
+fn heat_path(path: &[String]) -> String {
+    let mut out = String::new();
+    for item in path {
+        if !item.is_empty() && item.bytes().all(|b| b.is_ascii_digit()) {
+            out.push_str(&format!("[{item}]"));
+        } else if out.is_empty() {
+            out.push_str(item);
+        } else {
+            out.push('.');
+            out.push_str(item);
+        }
+    }
+    out
 }
 
 /// The resources `value` refers to through `get_resource` and `get_attr`.
@@ -146,15 +231,14 @@ fn get_attr(args: &Value, scope: &dyn Scope, modern: bool) -> Result<Value, Heat
     }
     let Some((attribute, path)) = rest.split_first() else {
         if modern {
-            return scope.attribute(resource, None);
+            return scope.attribute(resource, None, &[]);
         }
         return Err(arguments("get_attr"));
     };
     let Value::String(attribute) = attribute else {
         return Err(arguments("get_attr"));
     };
-    let value = scope.attribute(resource, Some(attribute))?;
-    Ok(walk(&value, path).unwrap_or(Value::Null))
+    scope.attribute(resource, Some(attribute), path)
 }
 
 fn str_replace(args: &Value, modern: bool) -> Result<Value, HeatError> {

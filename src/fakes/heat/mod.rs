@@ -8,6 +8,7 @@
 //!   resources and their attributes; [`ids`]: deterministic ids.
 
 mod attributes;
+mod deps;
 mod errors;
 mod functions;
 mod ids;

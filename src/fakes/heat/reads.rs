@@ -220,6 +220,7 @@ pub(super) fn events(
 /// `POST /validate`.
 pub(super) fn validate(body: &Value) -> Result<Reply, HeatError> {
     let template = Template::parse(body.get("template").unwrap_or(&Value::Null))?;
+    super::resources::validate_template(&template, &super::template::Params::default())?;
     let mut parameters = Map::new();
     for p in &template.parameters {
         let kind = match p.kind {

@@ -2,13 +2,16 @@
 //! replaced (next generation, new physical id) or deleted on update, and the [`Scope`] through
 //! which properties and outputs read them.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
 
-use super::attributes::{self, Hooks, ResourceEvent, World};
+use super::attributes::{self, Attributes, Hooks, ResourceEvent, World};
+use super::deps;
 use super::errors::HeatError;
-use super::functions::{Scope, evaluate, references};
+use super::functions::{Scope, evaluate, validate};
 use super::ids;
-use super::template::{Params, Template};
+use super::template::{Params, ResourceDecl, Template};
 
 /// A created resource.
 #[derive(Debug, Clone)]
@@ -30,24 +33,45 @@ pub(super) struct Owner<'a> {
     pub(super) world: &'a World,
 }
 
-/// Checks that `template` can be realized with `params` and its outputs resolved, without
-/// calling any hook: run before [`realize`] so a template error leaves no trace in other fakes.
+/// Checks that `template` can be realized with `params` the way Heat validates a stack
+/// (dependencies, then each resource's properties, then the outputs), without calling any hook:
+/// run before [`realize`] so a template error leaves no trace in other fakes.
 pub(super) fn check(
     owner: &Owner<'_>,
     template: &Template,
     params: &Params,
     previous: &[Resource],
 ) -> Result<(), HeatError> {
+    let order = validate_template(template, params)?;
     let hooks = Hooks::new();
     let dry = Owner {
         hooks: &hooks,
         ..*owner
     };
-    let resources = build(&dry, template, params, previous, &order(template)?)?;
-    for output in &template.outputs {
-        resolve(&output.value, template, params, &resources, true)?;
+    build(&dry, template, params, previous, &order).map(drop)
+}
+
+/// Heat's template validation (also `POST /validate`): the dependency order, then each
+/// resource's properties in that order, then the outputs. Returns the order.
+pub(super) fn validate_template(
+    template: &Template,
+    params: &Params,
+) -> Result<Vec<usize>, HeatError> {
+    let order = deps::order(template)?;
+    let scope = StackScope::new(template, params, &[], true);
+    for &i in &order {
+        let decl = &template.resources[i];
+        let path = ["resources", decl.name.as_str(), "properties"];
+        validate(&decl.properties, &path, &scope)?;
     }
-    Ok(())
+    for output in &template.outputs {
+        validate(
+            &output.value,
+            &["outputs", output.key.as_str(), "value"],
+            &scope,
+        )?;
+    }
+    Ok(order)
 }
 
 /// Brings the resources from `previous` to what `template` declares: unchanged ones are kept,
@@ -58,7 +82,7 @@ pub(super) fn realize(
     params: &Params,
     previous: &[Resource],
 ) -> Result<Vec<Resource>, HeatError> {
-    let resources = build(owner, template, params, previous, &order(template)?)?;
+    let resources = build(owner, template, params, previous, &deps::order(template)?)?;
     for old in previous {
         if !template.resources.iter().any(|d| d.name == old.name) {
             notify_deleted(owner, old);
@@ -83,13 +107,11 @@ pub(super) fn resolve(
     resources: &[Resource],
     ready: bool,
 ) -> Result<Value, HeatError> {
-    let scope = StackScope {
-        template,
-        params,
-        resources,
-        ready,
-    };
-    evaluate(value, &scope, template.modern)
+    evaluate(
+        value,
+        &StackScope::new(template, params, resources, ready),
+        template.modern,
+    )
 }
 
 fn build(
@@ -99,52 +121,55 @@ fn build(
     previous: &[Resource],
     order: &[usize],
 ) -> Result<Vec<Resource>, HeatError> {
-    let mut done: Vec<Resource> = Vec::new();
+    let previous: HashMap<&str, &Resource> =
+        previous.iter().map(|r| (r.name.as_str(), r)).collect();
+    let mut scope = StackScope::new(template, params, &[], true);
+    let mut done: Vec<(usize, Resource)> = Vec::with_capacity(order.len());
     for &i in order {
         let decl = &template.resources[i];
-        let scope = StackScope {
-            template,
-            params,
-            resources: &done,
-            ready: true,
-        };
         let properties = evaluate(&decl.properties, &scope, template.modern)?;
-        let old = previous.iter().find(|r| r.name == decl.name);
-        if let Some(old) = old.filter(|o| o.kind == decl.kind && o.properties == properties) {
-            done.push(old.clone());
-            continue;
-        }
-        // A replacement: the old resource goes first, as the recorded collector saw it.
-        if let Some(old) = old {
-            notify_deleted(owner, old);
-        }
-        let generation = old.map_or(0, |o| o.generation + 1);
-        let generated = ids::physical_id(owner.stack_id, &decl.name, generation);
-        let physical_id = attributes::physical_id(&decl.kind, &properties, generated);
-        let table = attributes::table(&decl.kind, &physical_id, &properties, owner.world);
-        let hooked = owner.hooks.get(&decl.kind).map_or_else(Map::new, |hook| {
-            hook.created(&ResourceEvent {
-                stack_id: owner.stack_id,
-                stack_name: owner.stack_name,
-                resource_name: &decl.name,
-                resource_type: &decl.kind,
-                physical_id: &physical_id,
-                properties: &properties,
-            })
-        });
-        done.push(Resource {
-            name: decl.name.clone(),
-            kind: decl.kind.clone(),
-            physical_id,
-            generation,
-            properties,
-            hooked,
-            table,
-        });
+        let old = previous.get(decl.name.as_str()).copied();
+        let resource = match old.filter(|o| o.kind == decl.kind && o.properties == properties) {
+            Some(kept) => kept.clone(),
+            None => {
+                // A replacement: the old resource goes first, as the recorded collector saw it.
+                if let Some(old) = old {
+                    notify_deleted(owner, old);
+                }
+                create(owner, decl, properties, old.map_or(0, |o| o.generation + 1))
+            }
+        };
+        scope.add(&resource);
+        done.push((i, resource));
     }
     // Keep template order for display.
-    done.sort_by_key(|r| template.resources.iter().position(|d| d.name == r.name));
-    Ok(done)
+    done.sort_by_key(|(i, _)| *i);
+    Ok(done.into_iter().map(|(_, r)| r).collect())
+}
+
+fn create(owner: &Owner<'_>, decl: &ResourceDecl, properties: Value, generation: u32) -> Resource {
+    let generated = ids::physical_id(owner.stack_id, &decl.name, generation);
+    let physical_id = attributes::physical_id(&decl.kind, &properties, generated);
+    let table = attributes::table(&decl.kind, &physical_id, &properties, owner.world);
+    let hooked = owner.hooks.get(&decl.kind).map_or_else(Map::new, |hook| {
+        hook.created(&ResourceEvent {
+            stack_id: owner.stack_id,
+            stack_name: owner.stack_name,
+            resource_name: &decl.name,
+            resource_type: &decl.kind,
+            physical_id: &physical_id,
+            properties: &properties,
+        })
+    });
+    Resource {
+        name: decl.name.clone(),
+        kind: decl.kind.clone(),
+        physical_id,
+        generation,
+        properties,
+        hooked,
+        table,
+    }
 }
 
 fn notify_deleted(owner: &Owner<'_>, resource: &Resource) {
@@ -160,52 +185,39 @@ fn notify_deleted(owner: &Owner<'_>, resource: &Resource) {
     }
 }
 
-/// Template indexes in dependency order (template order among independent ones).
-fn order(template: &Template) -> Result<Vec<usize>, HeatError> {
-    let names: Vec<&str> = template.resources.iter().map(|r| r.name.as_str()).collect();
-    let mut deps: Vec<Vec<usize>> = Vec::new();
-    for decl in &template.resources {
-        let mut refs = decl.depends_on.clone();
-        references(&decl.properties, &mut refs);
-        let mut mine = Vec::new();
-        for r in refs {
-            let Some(j) = names.iter().position(|n| *n == r) else {
-                return Err(HeatError::bad_request(
-                    "InvalidTemplateReference",
-                    format!(
-                        "The specified reference \"{r}\" (in {}) is incorrect.",
-                        decl.name
-                    ),
-                ));
-            };
-            mine.push(j);
-        }
-        deps.push(mine);
-    }
-    let mut order: Vec<usize> = Vec::new();
-    while order.len() < names.len() {
-        let next = (0..names.len())
-            .find(|i| !order.contains(i) && deps[*i].iter().all(|d| order.contains(d)));
-        let Some(next) = next else {
-            let stuck: Vec<&str> = (0..names.len())
-                .filter(|i| !order.contains(i))
-                .map(|i| names[i])
-                .collect();
-            return Err(HeatError::invalid(format!(
-                "Circular Dependency Found: {}",
-                stuck.join(", ")
-            )));
-        };
-        order.push(next);
-    }
-    Ok(order)
+/// What functions see of a stack: its parameters and its resources (by name).
+struct StackScope<'a> {
+    params: &'a Params,
+    declared: HashMap<&'a str, &'a ResourceDecl>,
+    created: HashMap<String, Resource>,
+    ready: bool,
 }
 
-struct StackScope<'a> {
-    template: &'a Template,
-    params: &'a Params,
-    resources: &'a [Resource],
-    ready: bool,
+impl<'a> StackScope<'a> {
+    fn new(
+        template: &'a Template,
+        params: &'a Params,
+        resources: &[Resource],
+        ready: bool,
+    ) -> Self {
+        StackScope {
+            params,
+            declared: template
+                .resources
+                .iter()
+                .map(|d| (d.name.as_str(), d))
+                .collect(),
+            created: resources
+                .iter()
+                .map(|r| (r.name.clone(), r.clone()))
+                .collect(),
+            ready,
+        }
+    }
+
+    fn add(&mut self, resource: &Resource) {
+        self.created.insert(resource.name.clone(), resource.clone());
+    }
 }
 
 impl Scope for StackScope<'_> {
@@ -214,35 +226,51 @@ impl Scope for StackScope<'_> {
     }
 
     fn has_resource(&self, name: &str) -> bool {
-        self.template.resources.iter().any(|r| r.name == name)
+        self.declared.contains_key(name)
+    }
+
+    fn knows_attribute(&self, resource: &str, attribute: &str) -> bool {
+        let Some(decl) = self.declared.get(resource) else {
+            return false;
+        };
+        !attributes::is_modelled(&decl.kind)
+            || decl.properties.get(attribute).is_some()
+            || attributes::table(&decl.kind, "", &decl.properties, &World::default())
+                .contains_key(attribute)
     }
 
     fn reference(&self, name: &str) -> Value {
         // Heat's FnGetRefId of a resource without a physical id is its name.
-        self.resources.iter().find(|r| r.name == name).map_or_else(
+        self.created.get(name).map_or_else(
             || Value::String(name.into()),
             |r| Value::String(r.physical_id.clone()),
         )
     }
 
-    fn attribute(&self, resource: &str, attribute: Option<&str>) -> Result<Value, HeatError> {
-        let Some(r) = self.resources.iter().find(|r| r.name == resource) else {
+    fn attribute(
+        &self,
+        resource: &str,
+        attribute: Option<&str>,
+        path: &[Value],
+    ) -> Result<Value, HeatError> {
+        let Some(r) = self.created.get(resource).filter(|_| self.ready) else {
             return Ok(Value::Null);
         };
         let Some(attribute) = attribute else {
-            return Ok(if self.ready {
-                attributes::all(&r.hooked, &r.table, &r.properties)
-            } else {
-                Value::Null
-            });
+            return Ok(attributes::all(&r.hooked, &r.table, &r.properties));
         };
-        match attributes::lookup(attribute, &r.hooked, &r.table, &r.properties) {
-            Some(value) if self.ready => Ok(value),
-            Some(_) => Ok(Value::Null),
-            None => Err(HeatError::bad_request(
+        let view = Attributes {
+            kind: &r.kind,
+            physical_id: &r.physical_id,
+            hooked: &r.hooked,
+            table: &r.table,
+            properties: &r.properties,
+        };
+        view.get(attribute, path).ok_or_else(|| {
+            HeatError::bad_request(
                 "InvalidTemplateAttribute",
                 format!("The Referenced Attribute ({resource} {attribute}) is incorrect."),
-            )),
-        }
+            )
+        })
     }
 }

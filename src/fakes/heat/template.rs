@@ -238,7 +238,10 @@ fn parse_text(text: &str) -> Result<Value, HeatError> {
     let parsed = if text.trim_start().starts_with('{') {
         serde_json::from_str::<Value>(text).map_err(|e| e.to_string())
     } else {
-        serde_saphyr::from_str::<Value>(text).map_err(|e| e.to_string())
+        // PyYAML, which Heat parses with, keeps the last of duplicate keys.
+        let mut options = serde_saphyr::Options::default();
+        options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::LastWins;
+        serde_saphyr::from_str_with_options::<Value>(text, options).map_err(|e| e.to_string())
     };
     parsed.map_err(|e| HeatError::invalid(format!("Error parsing template: {e}")))
 }

@@ -145,7 +145,7 @@ pub(super) fn outputs(stack: &Stack, rule: Option<&StackRule>) -> Vec<Output> {
                 &stack.resources,
                 ready,
             )
-            .map_err(|e| e.to_string()),
+            .map_err(|e| e.message()),
         })
         .collect();
     let Some(rule) = rule else {

@@ -36,5 +36,8 @@ pub(crate) async fn apply(ctx: &StepContext<'_>, step: &StepKind) -> Result<(), 
 /// Maps a client error to a step error naming the request.
 fn etcd_error(request: impl Into<String>) -> impl FnOnce(etcd_client::Error) -> StepError {
     let request = request.into();
-    move |source| StepError::Etcd { request, source }
+    move |source| StepError::Etcd {
+        request,
+        source: Box::new(source),
+    }
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::{StepContext, etcd_error};
 use crate::run::checkpoints::contains;
-use crate::run::error::StepError;
+use crate::run::error::{StepError, WaitTimeout};
 use crate::scenario::Condition;
 
 /// How many keys a timeout message lists.
@@ -72,14 +72,14 @@ async fn timed_out(
         Some(v) => format!("holds {}", shorten(&v)),
     };
     let (prefix, holdings) = nearest_prefix(client, key).await;
-    StepError::WaitTimeout {
+    StepError::WaitTimeout(Box::new(WaitTimeout {
         key: key.into(),
         expected,
         actual,
         waited,
         prefix,
         holdings,
-    }
+    }))
 }
 
 /// The longest `/`-prefix of `key` under which etcd has keys, and those keys.

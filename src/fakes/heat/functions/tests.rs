@@ -15,17 +15,27 @@ impl Scope for Fixture {
         name == "server" || name == "monitor"
     }
 
+    fn knows_attribute(&self, _resource: &str, attribute: &str) -> bool {
+        attribute == "link" || attribute == "nets"
+    }
+
     fn reference(&self, name: &str) -> Value {
         json!(format!("{name}-id"))
     }
 
-    fn attribute(&self, resource: &str, attribute: Option<&str>) -> Result<Value, HeatError> {
-        match attribute {
+    fn attribute(
+        &self,
+        resource: &str,
+        attribute: Option<&str>,
+        path: &[Value],
+    ) -> Result<Value, HeatError> {
+        let value = match attribute {
             None => Ok(json!({"link": "http://x/targets/1", "nets": {"a": [1, 2]}})),
             Some("link") => Ok(json!(format!("http://x/targets/{resource}"))),
             Some("nets") => Ok(json!({"a": [1, 2]})),
             Some(other) => Err(HeatError::invalid(format!("no {other}"))),
-        }
+        }?;
+        Ok(crate::fakes::heat::attributes::walk(&value, path).unwrap_or(Value::Null))
     }
 }
 

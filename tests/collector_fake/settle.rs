@@ -1,0 +1,92 @@
+//! Waiting until the collector has settled: every due report written, no sleeping.
+
+use std::time::Duration;
+
+use heatbed::etcd::Backend;
+use heatbed::fakes::Fakes;
+use heatbed::scenario::{CollectorSpec, HeatSpec, Report};
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::support::{MONITORING_KEY, STATE_KEY, call, recorded_body, revision, rule, value};
+
+const SETTLE: Duration = Duration::from_secs(10);
+
+#[tokio::test]
+async fn settled_waits_for_every_due_report_and_only_those() {
+    let etcd = Backend::Auto.start().await.expect("an etcd");
+    let mut client = etcd.client();
+    let statuses: Vec<Value> = ["UP", "FAIL"]
+        .repeat(20)
+        .into_iter()
+        .map(Value::from)
+        .collect();
+    let spec = CollectorSpec {
+        targets: vec![rule(
+            "load_balancer_interfaces/*",
+            Report::Statuses(statuses),
+        )],
+        ..CollectorSpec::default()
+    };
+    let fakes = Fakes::start_synced(&HeatSpec::default(), &spec, client.clone())
+        .await
+        .expect("fakes");
+    call(&fakes, Method::POST, "/targets", Some(&recorded_body(2))).await;
+    // Nothing is due yet: no state, then a state older than the target.
+    fakes.collector_settled(SETTLE).await.expect("settled");
+    client
+        .put(STATE_KEY, r#"{"version": 1}"#, None)
+        .await
+        .expect("put");
+    fakes.collector_settled(SETTLE).await.expect("settled");
+    assert_eq!(value(&mut client, MONITORING_KEY).await, None);
+
+    let from = revision(&mut client).await;
+    client
+        .put(STATE_KEY, r#"{"version": 2}"#, None)
+        .await
+        .expect("put");
+    fakes.collector_settled(SETTLE).await.expect("settled");
+    // Right after settling, without waiting: all 40 writes are in etcd, the last one last.
+    let now = revision(&mut client).await;
+    assert_eq!(now - from, 41, "the state and 40 status writes");
+    assert_eq!(
+        value(&mut client, MONITORING_KEY).await.as_deref(),
+        Some(r#"{"interface":"FAIL","version":2}"#)
+    );
+}
+
+#[tokio::test]
+async fn settled_covers_deletes_and_is_immediate_without_a_syncer() {
+    let fakes = Fakes::start(&HeatSpec::default(), &CollectorSpec::default()).await;
+    call(&fakes, Method::POST, "/targets", Some(&recorded_body(1))).await;
+    fakes
+        .collector_settled(Duration::ZERO)
+        .await
+        .expect("no syncer, nothing to wait for");
+
+    let etcd = Backend::Auto.start().await.expect("an etcd");
+    let mut client = etcd.client();
+    let fakes = Fakes::start_synced(
+        &HeatSpec::default(),
+        &CollectorSpec::default(),
+        client.clone(),
+    )
+    .await
+    .expect("fakes");
+    let (_, created) = call(&fakes, Method::POST, "/targets", Some(&recorded_body(1))).await;
+    client
+        .put(STATE_KEY, r#"{"version": 1}"#, None)
+        .await
+        .expect("put");
+    fakes.collector_settled(SETTLE).await.expect("settled");
+    assert!(value(&mut client, MONITORING_KEY).await.is_some());
+    let id = created["id"].as_str().expect("id");
+    call(&fakes, Method::DELETE, &format!("/targets/{id}"), None).await;
+    fakes.collector_settled(SETTLE).await.expect("settled");
+    assert_eq!(
+        value(&mut client, MONITORING_KEY).await,
+        None,
+        "deleted once settled"
+    );
+}
