@@ -43,6 +43,7 @@
 //! wiped per scenario), `HEATBED_ETCD_IMAGE` (the container backend's image), `HEATBED_LOG`
 //! (tracing filter for the binary), `INSTA_UPDATE` (insta's snapshot policy in `cargo test`).
 
+pub mod catalogue;
 pub mod docs;
 pub mod encoding;
 pub mod etcd;

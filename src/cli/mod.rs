@@ -1,5 +1,6 @@
 //! Command-line parsing and dispatch.
 
+mod catalogue;
 mod doc;
 mod import;
 mod list;
@@ -65,6 +66,9 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Generate a scenario per heat template of a catalogue, run each through the reference
+    /// worker, print template | create | update | delete | monitoring (exit 1 if any fails).
+    Catalogue(catalogue::CatalogueArgs),
     /// List scenarios.
     List {
         /// Scenario files or folders.
@@ -163,6 +167,7 @@ pub fn main() -> ExitCode {
                 flow,
                 out,
             } => import::import_flows(&dir, &templates, flow.as_deref(), out),
+            Command::Catalogue(args) => catalogue::catalogue(args).await,
             Command::List { paths } => list::list(&paths),
             Command::Serve { etcd } => serve::serve(&etcd).await,
             Command::Worker { slots } => worker::worker(slots).await,

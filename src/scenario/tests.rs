@@ -150,6 +150,17 @@ fn rejects_two_documents_with_one_name() {
 }
 
 #[test]
+fn rejects_more_job_slots_than_a_semaphore_takes() {
+    for slots in ["2305843009213693952", "1025"] {
+        let message = error(&format!(
+            "name: t\nworker: {{kind: reference, slots: {slots}}}\nsteps: []\n"
+        ));
+        assert!(message.contains("at `worker.slots`"), "{message}");
+        assert!(message.contains("more than the 1024 allowed"), "{message}");
+    }
+}
+
+#[test]
 fn a_keyspace_takes_keys_under_its_prefixes_but_its_ignores() {
     let scenario = load_str(&format!(
         "{HEAD}steps: []\nkeyspace:\n  prefixes: [/state/, /monitoring/]\n  ignore: ['/state/v2.0/ports/*', /monitoring/x]\n"

@@ -53,6 +53,18 @@ pub(crate) fn validate(path: &Path, file: ScenarioFile) -> Result<Scenario, Load
                 "must be at least 1".into(),
             ));
         }
+        Some(WorkerFile::Reference(ReferenceWorker { slots: Some(slots) }))
+            if slots > crate::worker::MAX_SLOTS =>
+        {
+            return Err(fail(
+                None,
+                "worker.slots".into(),
+                format!(
+                    "{slots} is more than the {} allowed",
+                    crate::worker::MAX_SLOTS
+                ),
+            ));
+        }
         Some(WorkerFile::Reference(ReferenceWorker { slots })) => WorkerSpec::Reference {
             slots: slots.unwrap_or(RECORDED_SLOTS),
         },

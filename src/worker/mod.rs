@@ -7,7 +7,8 @@ mod reference;
 
 pub use env::WorkerEnv;
 pub use external::External;
-pub use reference::{Config, Log, LogSink, Reference};
+pub(crate) use reference::rules;
+pub use reference::{Config, Log, LogSink, MAX_SLOTS, Reference};
 
 use crate::scenario::WorkerSpec;
 

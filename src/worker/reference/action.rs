@@ -40,4 +40,13 @@ impl Action {
             Action::LogicalDelete => "DELETE",
         }
     }
+
+    /// The word of Heat's stack status for this action: `CREATE`, `UPDATE`, `DELETE`.
+    pub(crate) fn heat_word(self) -> &'static str {
+        match self {
+            Action::Create => "CREATE",
+            Action::Modify => "UPDATE",
+            Action::LogicalDelete => "DELETE",
+        }
+    }
 }

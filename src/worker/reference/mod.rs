@@ -14,7 +14,17 @@ mod log;
 mod supervisor;
 mod template_path;
 
-pub use config::Config;
+pub use config::{Config, MAX_SLOTS};
 pub use log::{Log, LogSink};
 pub use supervisor::Reference;
 pub(crate) use supervisor::Shutdown;
+
+/// What the catalogue generator reads of the job manager: the mapping language, the embedded
+/// schemas and the template resolution, so scenarios are built by the rules the worker runs.
+pub(crate) mod rules {
+    pub(crate) use super::heat_worker::render::render;
+    pub(crate) use super::job_manager::{
+        Context, Hop, Kind, Mapping, ResourceKey, Resources, Schemas, plural,
+    };
+    pub(crate) use super::template_path::template_id;
+}

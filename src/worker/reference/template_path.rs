@@ -12,16 +12,17 @@ use serde_json::Value;
 use super::job_manager::{Context, Mapping, MappingError, ResourceKey, Resources, Schemas};
 
 /// The template id of a resource of type `ctx.type_` with body `ctx.body`; `Ok(None)` for a
-/// non-workable one: its schema has no `template_path`, or the mapping gives no string (a port
-/// whose `device_owner` is `network:dhcp`). A type no embedded schema knows uses the template
-/// of its own name when `paired` (a heat template of that name exists), as a schema with
-/// `template_path: "C<type>"` would, and is non-workable otherwise.
-pub(super) fn template_id(ctx: &Context<'_>, paired: bool) -> Result<Option<String>, MappingError> {
-    let Some(schema) = Schemas::recorded().by_type(ctx.type_) else {
+/// non-workable one. A schema's `template_path` decides (no string: non-workable, like a port
+/// whose `device_owner` is `network:dhcp`). A type with no `template_path` — no embedded
+/// schema, or a schema without one (`common_function`) — uses the template of its own name
+/// when `paired` (a heat template of that name is loaded), as `template_path: "C<type>"`
+/// would, and is non-workable otherwise.
+pub(crate) fn template_id(ctx: &Context<'_>, paired: bool) -> Result<Option<String>, MappingError> {
+    let raw = Schemas::recorded()
+        .by_type(ctx.type_)
+        .and_then(|schema| schema.template_path.as_ref());
+    let Some(raw) = raw else {
         return Ok(paired.then(|| ctx.type_.to_string()));
-    };
-    let Some(raw) = &schema.template_path else {
-        return Ok(None);
     };
     let evaluated = Mapping::parse(raw)?.eval(ctx)?;
     Ok(evaluated.value.as_str().map(str::to_string))
@@ -82,8 +83,24 @@ mod tests {
     }
 
     #[test]
-    fn types_without_a_template_path_are_non_workable() {
-        assert_eq!(resolve("firewall_plan", json!({})), None);
+    fn types_without_a_template_path_use_a_loaded_template_of_their_name() {
+        let body = json!({});
+        let ctx = |type_| Context {
+            type_,
+            body: &body,
+            version: 1,
+            resources: &NoResources,
+        };
+        assert_eq!(
+            template_id(&ctx("firewall_plan"), false).expect("evaluates"),
+            None
+        );
+        assert_eq!(
+            template_id(&ctx("common_function"), true)
+                .expect("evaluates")
+                .as_deref(),
+            Some("common_function")
+        );
     }
 
     #[test]

@@ -305,14 +305,7 @@ fn failed(job: &Job, stack: Option<(&str, StackView)>, error: String) -> Outcome
             error: Some(error),
         },
         None => Outcome {
-            stack_status: format!(
-                "{}_FAILED",
-                match job.action {
-                    Action::Create => "CREATE",
-                    Action::Modify => "UPDATE",
-                    Action::LogicalDelete => "DELETE",
-                }
-            ),
+            stack_status: format!("{}_FAILED", job.action.heat_word()),
             reason: String::new(),
             outputs: Vec::new(),
             stack_id: String::new(),

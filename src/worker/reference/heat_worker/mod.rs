@@ -15,7 +15,7 @@ mod execute;
 mod heat;
 mod job;
 mod keystone;
-mod render;
+pub(crate) mod render;
 mod retry;
 mod service;
 mod state;

@@ -42,6 +42,8 @@ pub(crate) fn render(
 ) -> Result<String, JobError> {
     let mut env = Environment::new();
     env.set_formatter(python_formatter);
+    // Python's string and list methods (`ip.split('/')`), as the recorded Jinja2 had them.
+    env.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
     env.render_str(
         source,
         minijinja::Value::from(minijinja::value::Serde(jinja)),
@@ -158,5 +160,16 @@ mod tests {
         )
         .expect("renders");
         assert_eq!(out, "None True [u's'] 3 plain x_0");
+    }
+
+    #[test]
+    fn python_string_methods_work_as_in_jinja2() {
+        let out = render(
+            "t",
+            "{% set parts = ip.split('/') %}{{ parts[0] }} {{ parts[1] }}",
+            &map(json!({"ip": "10.0.0.1/30"})),
+        )
+        .expect("renders");
+        assert_eq!(out, "10.0.0.1 30");
     }
 }

@@ -1,4 +1,4 @@
-//! The `parameter_mappings` language (ESI-SPEC §2.4): string forms `P`/`C`/`V`/`M`/`F`/`A`
+//! The `parameter_mappings` language (ESI-SPEC §2.4): string forms `P`/`C`/`V`/`O`/`M`/`F`/`A`
 //! and object forms `field`/`path`/`output_key`/`constant`/`version`/`if_mapping`/`for_field`.
 //! A mapping is parsed once ([`Mapping::parse`]) and evaluated against a resource body
 //! ([`Mapping::eval`]); the result carries the resources its path hops went through, which
@@ -35,6 +35,9 @@ pub(crate) enum Mapping {
         path: Vec<Hop>,
         ignore_missing: bool,
     },
+    /// `O<field>:<key>…`: a member of an object field of the body (`Oprimary:ip_address` is
+    /// `body["primary"]["ip_address"]`); `null` when a level is missing.
+    Member { field: String, keys: Vec<String> },
     /// `C<text>` (a string), `{"constant": c}` (any JSON).
     Constant(Value),
     /// `V…`, `{"version": …}`: the config version.
@@ -54,8 +57,8 @@ pub(crate) enum Mapping {
         field: Box<Mapping>,
         each: Box<Mapping>,
     },
-    /// A form whose meaning the evidence does not show (`O…`, ESI-SPEC §9.7): the template
-    /// still loads; a job that needs it fails to build.
+    /// A form no one knows (an unknown first character): the template still loads; a job
+    /// that needs it fails to build, and its resource gets a `*_FAILED` state saying why.
     Unsupported(String),
 }
 
@@ -66,6 +69,31 @@ pub(crate) enum Test {
     Equal,
     /// Python `re.match(right, left)`: anchored at the start.
     Regexp,
+}
+
+impl Test {
+    /// Whether the condition holds for the two operands evaluated in `ctx`.
+    pub(crate) fn holds(
+        self,
+        left: &Mapping,
+        right: &Mapping,
+        ctx: &Context<'_>,
+    ) -> Result<bool, MappingError> {
+        let left = left.eval(ctx)?.value;
+        let right = right.eval(ctx)?.value;
+        Ok(match self {
+            Test::Equal => left == right,
+            Test::Regexp => {
+                let pattern = python_str(&right);
+                let re =
+                    Regex::new(&format!("^(?:{pattern})")).map_err(|e| MappingError::Regexp {
+                        pattern: pattern.clone(),
+                        reason: e.to_string(),
+                    })?;
+                re.is_match(&python_str(&left))
+            }
+        })
+    }
 }
 
 /// One hop of a path.
@@ -127,6 +155,8 @@ pub(crate) enum MappingError {
     Missing { type_: String, id: String },
     #[error("for_field of a mapping did not give a list")]
     NotAList,
+    #[error("mapping nests deeper than {limit} levels")]
+    TooDeep { limit: usize },
 }
 
 /// What a mapping is evaluated against.
@@ -150,6 +180,13 @@ impl Mapping {
             }),
             Mapping::Constant(c) => Ok(value(c.clone(), vec![])),
             Mapping::Version => Ok(value(Value::from(ctx.version), vec![])),
+            Mapping::Member { field, keys } => {
+                let found = ctx
+                    .body
+                    .get(field)
+                    .and_then(|v| keys.iter().try_fold(v, |v, k| v.get(k)));
+                Ok(value(found.cloned().unwrap_or(Value::Null), vec![]))
+            }
             Mapping::Field {
                 field,
                 path,
@@ -202,22 +239,7 @@ impl Mapping {
                 then,
                 otherwise,
             } => {
-                let left = left.eval(ctx)?.value;
-                let right = right.eval(ctx)?.value;
-                let holds = match test {
-                    Test::Equal => left == right,
-                    Test::Regexp => {
-                        let pattern = python_str(&right);
-                        let re = Regex::new(&format!("^(?:{pattern})")).map_err(|e| {
-                            MappingError::Regexp {
-                                pattern: pattern.clone(),
-                                reason: e.to_string(),
-                            }
-                        })?;
-                        re.is_match(&python_str(&left))
-                    }
-                };
-                if holds {
+                if test.holds(left, right, ctx)? {
                     then.eval(ctx)
                 } else {
                     otherwise.eval(ctx)

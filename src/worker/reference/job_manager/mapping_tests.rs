@@ -204,7 +204,7 @@ fn missing_relations_are_errors_unless_ignored() {
         })
         .unwrap_err();
     assert!(matches!(err, MappingError::Missing { .. }), "{err}");
-    let unsupported = Mapping::parse(&json!("Oprimary:ip_address")).unwrap();
+    let unsupported = Mapping::parse(&json!("Qprimary:ip_address")).unwrap();
     let err = unsupported
         .eval(&Context {
             type_: "x",
@@ -214,4 +214,61 @@ fn missing_relations_are_errors_unless_ignored() {
         })
         .unwrap_err();
     assert!(matches!(err, MappingError::Unsupported { .. }), "{err}");
+}
+
+#[test]
+fn a_long_chain_of_concatenations_parses_without_recursing() {
+    let mapping = format!("{}Cx&Pid", "A".repeat(2_000));
+    let body = json!({"id": "p1"});
+    assert_eq!(
+        eval(json!(mapping), "port", &body, &Bodies::default()).value,
+        json!("xp1")
+    );
+    let parts = format!("A{}", vec!["Cab"; 1_000].join("&"));
+    let joined = eval(json!(parts), "port", &body, &Bodies::default()).value;
+    assert_eq!(joined.as_str().map(str::len), Some(2_000));
+}
+
+#[test]
+fn deeply_nested_object_mappings_are_a_clear_error() {
+    let mut mapping = json!({"constant": 1});
+    for _ in 0..40 {
+        mapping = json!({"if_mapping": {"equal": [mapping, {"constant": 1}]}});
+    }
+    let error = Mapping::parse(&mapping).expect_err("too deep");
+    assert_eq!(error.to_string(), "mapping nests deeper than 32 levels");
+}
+
+#[test]
+fn o_form_reads_a_member_of_an_object_field() {
+    let body = json!({"primary": {"ip_address": "10.0.0.1/30", "deep": {"x": 1}}});
+    let none = Bodies::default();
+    let get = |m: &str| eval(json!(m), "aws_interface", &body, &none).value;
+    assert_eq!(get("Oprimary:ip_address"), json!("10.0.0.1/30"));
+    assert_eq!(get("Oprimary:deep:x"), json!(1));
+    assert_eq!(get("Oprimary:missing"), Value::Null);
+    assert_eq!(get("Osecondary:ip_address"), Value::Null);
+    assert_eq!(
+        get("Oprimary"),
+        json!({"ip_address": "10.0.0.1/30", "deep": {"x": 1}})
+    );
+    assert!(matches!(
+        Mapping::parse(&json!("O")).expect("loads"),
+        Mapping::Unsupported(_)
+    ));
+}
+
+#[test]
+fn an_unknown_prefix_loads_but_does_not_evaluate() {
+    let mapping = Mapping::parse(&json!("Xsomething")).expect("a template still loads");
+    let body = json!({});
+    let error = mapping
+        .eval(&Context {
+            type_: "port",
+            body: &body,
+            version: 1,
+            resources: &Bodies::default(),
+        })
+        .expect_err("no meaning");
+    assert_eq!(error.to_string(), "unsupported mapping \"Xsomething\"");
 }

@@ -25,8 +25,8 @@ mod sync;
 #[cfg(test)]
 mod etcd_tests;
 
-pub(super) use mapping::{Context, Mapping, MappingError, Resources};
-pub(super) use schema::{ResourceKey, Schemas, plural};
+pub(crate) use mapping::{Context, Hop, Kind, Mapping, MappingError, Resources};
+pub(crate) use schema::{ResourceKey, Schemas, plural};
 
 use std::time::Duration;
 

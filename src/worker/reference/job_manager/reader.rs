@@ -169,8 +169,14 @@ impl Manager {
                 .read_complete(&state_key, state_version, resource.version)
                 .await;
         };
-        self.schedule(key, resource, state_version, &template_id, &template)
-            .await
+        self.schedule(
+            key,
+            resource,
+            (&state_key, state_version),
+            &template_id,
+            &template,
+        )
+        .await
     }
 
     /// `READ_COMPLETE` at `version` for a resource no job handles, unless its state is there.
@@ -241,8 +247,8 @@ impl Manager {
     }
 
     /// The template id of a resource, `None` if it is non-workable (the shared resolution,
-    /// [`template_path::template_id`]): a type without an embedded schema that is `known`
-    /// (paired with a template) uses that template, as `template_path: "C<type>"` would.
+    /// [`template_path::template_id`]): a type without a `template_path` uses the loaded
+    /// template of its own name (paired), as `template_path: "C<type>"` would.
     fn template_id(&self, key: &ResourceKey, known: bool, resource: &Resource) -> Option<String> {
         let ctx = Context {
             type_: &key.type_,
@@ -250,7 +256,8 @@ impl Manager {
             version: resource.version,
             resources: &self.configs,
         };
-        match template_path::template_id(&ctx, known) {
+        let paired = known && self.templates.contains_key(&key.type_);
+        match template_path::template_id(&ctx, paired) {
             Ok(id) => {
                 if let Some(id) = &id {
                     let raw = Schemas::recorded()
@@ -278,7 +285,7 @@ impl Manager {
         &mut self,
         key: ResourceKey,
         resource: Resource,
-        state_version: Option<u64>,
+        (state_key, state_version): (&str, Option<u64>),
         template_id: &str,
         template: &Template,
     ) -> Result<(), StoreError> {
@@ -314,7 +321,9 @@ impl Manager {
             Ok(params) => params,
             Err(e) => {
                 self.line(format_args!("Cannot build the job of {name}: {e}"));
-                return Ok(());
+                let error = format!("cannot build the job from template {template_id}: {e}");
+                let value = state::failed(action, resource.version, &error);
+                return store::put(&mut self.client, state_key, value).await;
             }
         };
         let own: Vec<ResourceKey> = if pending_version.is_some() {

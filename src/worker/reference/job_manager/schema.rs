@@ -33,6 +33,9 @@ pub(crate) struct Schema {
 pub(crate) struct Schemas {
     by_path: BTreeMap<String, Schema>,
     by_type: BTreeMap<String, String>,
+    /// Foreign key field -> the related type every schema declaring it agrees on (`None`
+    /// when two disagree).
+    by_field: BTreeMap<String, Option<String>>,
 }
 
 impl Schemas {
@@ -46,8 +49,23 @@ impl Schemas {
                 .iter()
                 .map(|s| (s.id.clone(), s.path.clone()))
                 .collect();
+            let mut by_field: BTreeMap<String, Option<String>> = BTreeMap::new();
+            for (field, target) in list.iter().flat_map(|s| &s.relations) {
+                by_field
+                    .entry(field.clone())
+                    .and_modify(|agreed| {
+                        if agreed.as_ref() != Some(target) {
+                            *agreed = None;
+                        }
+                    })
+                    .or_insert_with(|| Some(target.clone()));
+            }
             let by_path = list.into_iter().map(|s| (s.path.clone(), s)).collect();
-            Schemas { by_path, by_type }
+            Schemas {
+                by_path,
+                by_type,
+                by_field,
+            }
         })
     }
 
@@ -56,17 +74,24 @@ impl Schemas {
         self.by_path.get(dir)
     }
 
+    /// Every resource type, sorted.
+    pub(crate) fn types(&self) -> impl Iterator<Item = &str> {
+        self.by_type.keys().map(String::as_str)
+    }
+
     /// The schema of resource type `type_`.
     pub(crate) fn by_type(&self, type_: &str) -> Option<&Schema> {
         self.by_type.get(type_).and_then(|p| self.by_path.get(p))
     }
 
-    /// The related type of `type_`'s foreign key `field`.
+    /// The related type of `type_`'s foreign key `field`. A type without schema (paired with
+    /// a template by its plural) relates a field the way every schema that declares the same
+    /// field does (`ha_router_id` is always a `ha_router`); none if they disagree.
     pub(crate) fn relation(&self, type_: &str, field: &str) -> Option<&str> {
-        self.by_type(type_)?
-            .relations
-            .get(field)
-            .map(String::as_str)
+        match self.by_type(type_) {
+            Some(schema) => schema.relations.get(field).map(String::as_str),
+            None => self.by_field.get(field)?.as_deref(),
+        }
     }
 }
 
@@ -193,6 +218,11 @@ mod tests {
                 .is_none()
         );
         assert!(schemas.by_type("port").unwrap().template_path.is_some());
+        assert_eq!(
+            schemas.relation("qos_option_interdc", "ha_router_id"),
+            Some("ha_router")
+        );
+        assert_eq!(schemas.relation("port", "ha_router_id"), None);
     }
 
     #[test]

@@ -47,6 +47,24 @@ pub(crate) fn read_complete(version: u64) -> String {
     )
 }
 
+/// The `/state` value of a workable resource whose job could not be built (a mapping that
+/// does not parse or evaluate): what the heat worker writes for a job Heat never answered,
+/// `<CREATE|MODIFY|DELETE>_FAILED` with the reason in `error` and no outputs (PY-S).
+pub(crate) fn failed(action: Action, version: u64, error: &str) -> String {
+    python_json(
+        &json!({
+            "error": error,
+            "state": {
+                "heat_outputs": "[]",
+                "orchestration_state": format!("{}_FAILED", action.heat_word()),
+                "worker_state": format!("{}_FAILED", action.state_word()),
+            },
+            "version": version,
+        }),
+        true,
+    )
+}
+
 /// The `/esi-worker/config` mirror value (PY-S, ESI-SPEC §1.4).
 pub(crate) fn mirror(body: &Value, deleted: bool, version: u64) -> String {
     python_json(
@@ -109,5 +127,9 @@ mod tests {
             r#"{"body": {"a": "x", "b": 1}, "deleted": false, "version": 1}"#
         );
         assert_eq!(version_of(br#"{"version": 5}"#), Some(5));
+        assert_eq!(
+            failed(Action::Modify, 2, "unsupported mapping \"Xy\""),
+            r#"{"error": "unsupported mapping \"Xy\"", "state": {"heat_outputs": "[]", "orchestration_state": "UPDATE_FAILED", "worker_state": "MODIFY_FAILED"}, "version": 2}"#
+        );
     }
 }

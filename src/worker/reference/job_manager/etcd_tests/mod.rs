@@ -3,6 +3,7 @@
 //! worker's part of the `/jobs/*` contract (claim, state, finished) and checks promotion and
 //! clean-up. (`whole_worker.rs` runs the whole reference worker.)
 
+mod failures;
 mod restart;
 mod scheduling;
 mod support;
