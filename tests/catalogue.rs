@@ -20,7 +20,11 @@ fn runtime() -> tokio::runtime::Runtime {
 #[test]
 fn every_template_of_the_catalogue_creates_updates_and_deletes() {
     let templates = load_dir(Path::new(DEFAULT_DIR)).expect("the catalogue loads");
-    assert_eq!(templates.len(), 47, "the published catalogue has 47 templates");
+    assert_eq!(
+        templates.len(),
+        47,
+        "the published catalogue has 47 templates"
+    );
     let rows = runtime().block_on(judge_all(&templates, &[], &Backend::Auto, JOBS));
     assert_eq!(rows.len(), 47);
     assert!(rows.iter().all(|r| r.passes()), "\n{}", table(&rows));
@@ -46,9 +50,15 @@ fn a_template_no_one_has_seen_is_generated_and_passes() {
     };
     let mirror = created("/config/v2.0/traffic_mirrors/").expect("the mirror is created");
     let network = created("/config/v2.0/networks/").expect("the network it reads comes first");
-    assert_eq!(mirror["network_id"], network["id"], "the F hop points at it");
+    assert_eq!(
+        mirror["network_id"], network["id"],
+        "the F hop points at it"
+    );
     assert!(mirror["peer"]["address"].is_string(), "O form: {mirror}");
-    assert!(mirror["vrrp"][0].get("vrid").is_some(), "for_field: {mirror}");
+    assert!(
+        mirror["vrrp"][0].get("vrid").is_some(),
+        "for_field: {mirror}"
+    );
 }
 
 #[test]
@@ -56,8 +66,8 @@ fn generated_scenarios_are_ordinary_scenario_files() {
     let templates = load_dir(Path::new(DEFAULT_DIR)).expect("the catalogue loads");
     let dir = tempfile::tempdir().expect("temp dir");
     for template in &templates {
-        let generated = generate(template, &templates)
-            .unwrap_or_else(|e| panic!("{}: {e}", template.id));
+        let generated =
+            generate(template, &templates).unwrap_or_else(|e| panic!("{}: {e}", template.id));
         let path = dir.path().join(format!("{}.yaml", template.id));
         std::fs::write(&path, to_yaml(&generated.scenario).expect("serializes")).expect("write");
         let loaded = load(&path).unwrap_or_else(|e| panic!("{e}"));
@@ -77,6 +87,10 @@ fn generated_scenarios_are_ordinary_scenario_files() {
         };
         assert_eq!(ids(&loaded), ids(&generated.scenario));
         let again = generate(template, &templates).expect("generates");
-        assert_eq!(ids(&again.scenario), ids(&generated.scenario), "deterministic");
+        assert_eq!(
+            ids(&again.scenario),
+            ids(&generated.scenario),
+            "deterministic"
+        );
     }
 }
