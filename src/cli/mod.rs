@@ -2,6 +2,7 @@
 
 mod doc;
 mod import;
+mod junit;
 mod list;
 mod report;
 mod run;
@@ -116,6 +117,10 @@ struct RunArgs {
     /// (`recorded:`), the way the golden flows are judged.
     #[arg(long)]
     recorded: bool,
+    /// Also write the results as JUnit XML to FILE (a testsuite per scenario, a testcase
+    /// per document).
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -11,6 +11,7 @@ use heatbed::run::{Captured, run_scenario};
 use heatbed::scenario::{discover, load};
 use heatbed::snapshot::{Store, Verdict};
 
+use super::junit::Junit;
 use super::report::{CheckpointResult, Report, Status};
 use super::{BAD_INPUT, RunArgs};
 
@@ -35,6 +36,10 @@ pub(super) async fn run(args: RunArgs, record: Option<bool>) -> anyhow::Result<E
     let provider = Provider::new(&backend).await?;
     let worker = super::worker_override(args.worker.as_ref());
     let mut report = Report::new(args.format, args.show, provider.backend().to_string());
+    let mut junit = args
+        .junit
+        .as_ref()
+        .map(|_| Junit::new(provider.backend().to_string()));
     // Scenarios with an etcd each run side by side; a shared etcd is lent to one at a time.
     let jobs = args
         .jobs
@@ -71,10 +76,29 @@ pub(super) async fn run(args: RunArgs, record: Option<bool>) -> anyhow::Result<E
                 } else {
                     Vec::new()
                 };
+                if let Some(junit) = junit.as_mut() {
+                    let log = &outcome.worker_log;
+                    junit.finish(
+                        scenario,
+                        outcome.elapsed,
+                        &results,
+                        &orphans,
+                        &recorded,
+                        log,
+                    );
+                }
                 report.finish(scenario, outcome.elapsed, results, orphans, recorded);
             }
-            Err(message) => report.error(scenario, message),
+            Err(message) => {
+                if let Some(junit) = junit.as_mut() {
+                    junit.error(scenario, &message);
+                }
+                report.error(scenario, message)
+            }
         }
+    }
+    if let (Some(junit), Some(path)) = (&junit, &args.junit) {
+        junit.write(path)?;
     }
     Ok(if report.summary() {
         ExitCode::SUCCESS
