@@ -28,6 +28,7 @@ use std::time::{Duration, SystemTime};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 use serde_json::Value;
+use serde_saphyr::{Location, Spanned};
 
 use super::heat::{HttpError, HttpErrorFile};
 use super::tagged::tagged;
@@ -45,7 +46,8 @@ pub struct CollectorFile {
     pub clock: Option<String>,
     /// Per-target behaviour; the first rule that fits a target applies.
     #[serde(default)]
-    pub targets: Vec<TargetRuleFile>,
+    #[schemars(with = "Vec<TargetRuleFile>")]
+    pub targets: Vec<Spanned<TargetRuleFile>>,
 }
 
 /// What the agents do for the targets that match.
@@ -271,8 +273,11 @@ fn recorded_clock() -> SystemTime {
     humantime::parse_rfc3339(RECORDED_CLOCK).unwrap_or(SystemTime::UNIX_EPOCH)
 }
 
-/// Validates the `collector` section; errors are (key path, message).
-pub(crate) fn validate(file: Option<CollectorFile>) -> Result<CollectorSpec, (String, String)> {
+/// A `collector` section error: where (a rule's position, when known), key path, message.
+pub(crate) type Invalid = (Option<Location>, String, String);
+
+/// Validates the `collector` section.
+pub(crate) fn validate(file: Option<CollectorFile>) -> Result<CollectorSpec, Invalid> {
     let file = file.unwrap_or_default();
     let defaults = CollectorSpec::default();
     let public_url = match file.public_url {
@@ -282,6 +287,7 @@ pub(crate) fn validate(file: Option<CollectorFile>) -> Result<CollectorSpec, (St
         }
         Some(_) => {
             return Err((
+                None,
                 "collector.public_url".into(),
                 "must be an http:// or https:// URL".into(),
             ));
@@ -291,6 +297,7 @@ pub(crate) fn validate(file: Option<CollectorFile>) -> Result<CollectorSpec, (St
         None => defaults.clock,
         Some(text) => humantime::parse_rfc3339(&text).map_err(|_| {
             (
+                None,
                 "collector.clock".to_string(),
                 "must be an RFC 3339 time such as 2018-02-19T05:22:01Z".to_string(),
             )
@@ -301,8 +308,10 @@ pub(crate) fn validate(file: Option<CollectorFile>) -> Result<CollectorSpec, (St
         .into_iter()
         .enumerate()
         .map(|(i, rule)| {
-            target_rule(rule)
-                .map_err(|(field, message)| (format!("collector.targets[{i}]{field}"), message))
+            let at = rule.defined;
+            target_rule(rule.value).map_err(|(field, message)| {
+                (Some(at), format!("collector.targets[{i}]{field}"), message)
+            })
         })
         .collect::<Result<_, _>>()?;
     Ok(CollectorSpec {
