@@ -12,6 +12,7 @@
 //!       type: vrrp_pool           # only targets of this `type` (a glob)
 //!       field: status             # only targets of this `field_name` (a glob)
 //!       report: {kind: statuses, statuses: [{primary: MASTER, secondary: BACKUP}]}
+//!       hold: true                # the target's hold_options hold back short failovers
 //!     - match: "load_balancers/b311c470-d878-4fea-8466-a4393938f2d4"
 //!       report: {kind: unreachable}
 //!       http_error: {status: 503, count: 2}   # the next 2 REST calls about it answer 503
@@ -73,6 +74,12 @@ pub struct TargetRuleFile {
     /// The results the agent reports (default: the target's healthy status once).
     #[serde(default)]
     pub report: Option<ReportFile>,
+    /// Treat the results as the agent's polls, one a minute, and let the target's
+    /// `hold_options` hold back a status outside `positive_status` that lasts less than
+    /// `time_seconds` (default false: every result is written as given, repeats skipped,
+    /// which is how recorded writes are replayed).
+    #[serde(default)]
+    pub hold: bool,
     /// HTTP 5xx answers for the next REST calls about these targets.
     #[serde(default)]
     pub http_error: Option<HttpErrorFile>,
@@ -208,6 +215,8 @@ pub struct TargetRule {
     pub field: Option<String>,
     /// What the agent reports.
     pub report: Report,
+    /// Whether the target's `hold_options` filter the results.
+    pub hold: bool,
     /// HTTP errors for the next REST calls.
     pub http_error: Option<HttpError>,
     /// Added latency.
@@ -224,6 +233,7 @@ impl TargetRule {
             kind: None,
             field: None,
             report,
+            hold: false,
             http_error: None,
             latency: None,
         }
@@ -371,6 +381,7 @@ fn target_rule(rule: TargetRuleFile) -> Result<TargetRule, (String, String)> {
         kind: rule.kind,
         field: rule.field,
         report,
+        hold: rule.hold,
         http_error,
         latency: rule.latency,
     })

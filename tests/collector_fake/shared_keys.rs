@@ -70,6 +70,7 @@ async fn an_ha_pair_writes_object_statuses_in_order_held_as_its_options_say() {
     statuses.push(master.clone());
     let mut rule = TargetRule::new("gw_interfaces/*", Report::Statuses(statuses));
     rule.kind = Some("vrrp_pool".into());
+    rule.hold = true;
     let fakes = start(&client, vec![rule]).await;
     let heat = Heat::login(&fakes).await;
     let stack = heat.create(&m.id, &m.template, &m.params_at(1)).await;
