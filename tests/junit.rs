@@ -142,7 +142,7 @@ fn junit_reports_suites_cases_failures_and_errors() {
     let report = parse(&venv, &report);
     assert_eq!(
         (&report["tests"], &report["failures"], &report["errors"]),
-        (&Value::from(4), &Value::from(1), &Value::from(1)),
+        (&Value::from(4), &Value::from(2), &Value::from(0)),
         "{report:#}"
     );
     let suites = report["suites"].as_array().expect("suites");
@@ -202,11 +202,18 @@ fn junit_reports_suites_cases_failures_and_errors() {
             .all(|c| c["passed"] == true)
     );
 
-    // A scenario that could not run: an error with the worker's output.
+    // A worker that gave up: its checkpoint never happened, a failure (the worker's fault,
+    // not the harness's) naming the checkpoint, with the worker's output.
     let gives_up = &suites[2]["cases"][0];
     assert_eq!(gives_up["name"], "never: Never written");
     let error = &gives_up["results"][0];
-    assert_eq!(error["kind"], "error");
+    assert_eq!(error["kind"], "failure");
+    assert!(
+        error["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("/state/v2.0/ports/never")),
+        "{error}"
+    );
     assert!(
         error["text"]
             .as_str()
