@@ -204,6 +204,16 @@ impl Attributes<'_> {
     }
 }
 
+impl Attributes<'_> {
+    /// The map `get_attr [r]` answers: properties, overlaid by the table, then the hook.
+    pub(super) fn all(&self) -> Value {
+        let mut all = self.properties.as_object().cloned().unwrap_or_default();
+        all.extend(self.table.clone());
+        all.extend(self.hooked.clone());
+        Value::Object(all)
+    }
+}
+
 /// Follows `path` into `value` as Python's `collection[key]` does for Heat's path walks: map
 /// keys, list and string indexes (negative from the end); `None` where Python raises
 /// `KeyError`, `IndexError` or `TypeError`.
@@ -231,18 +241,6 @@ fn index(n: &serde_json::Number, len: usize) -> Option<usize> {
     } else {
         len.checked_sub(usize::try_from(i.unsigned_abs()).ok()?)
     }
-}
-
-/// The map `get_attr [r]` answers: properties, overlaid by the table, overlaid by the hook.
-pub(super) fn all(
-    hooked: &Map<String, Value>,
-    table: &Map<String, Value>,
-    properties: &Value,
-) -> Value {
-    let mut all = properties.as_object().cloned().unwrap_or_default();
-    all.extend(table.clone());
-    all.extend(hooked.clone());
-    Value::Object(all)
 }
 
 /// Contrail's `virtual_networks` attribute: network ids as `[domain, project, uuid]`.

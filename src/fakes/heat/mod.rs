@@ -17,6 +17,7 @@ mod params;
 mod reads;
 mod resources;
 mod router;
+mod scope;
 mod server;
 mod stack;
 mod state;
