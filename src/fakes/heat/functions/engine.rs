@@ -69,7 +69,7 @@ pub(in crate::fakes::heat) fn parse(
 /// A function's constructor checks.
 fn check(kind: Kind, name: &str, args: &Value) -> Result<(), ArgError> {
     match kind {
-        Kind::GetAttr { all } => refs::check_get_attr(name, args, all),
+        Kind::GetAttr { all, .. } => refs::check_get_attr(name, args, all),
         Kind::ResourceFacade => refs::check_facade(name, args, false),
         Kind::ListJoin { multiple } => text::check_join(name, args, multiple),
         Kind::StrReplace { .. } => text::check_replace(name, args).map(drop),
@@ -232,7 +232,7 @@ fn call(kind: Kind, name: &str, args: Value, env: &Env<'_>) -> Result<Value, Fai
     match kind {
         Kind::GetParam => refs::get_param(name, &args, env),
         Kind::GetResource => refs::get_resource(&args, env),
-        Kind::GetAttr { .. } => refs::get_attr(&args, env),
+        Kind::GetAttr { select, .. } => refs::get_attr(&args, env, select),
         Kind::GetFile => refs::get_file(name, &args, env),
         Kind::ResourceFacade => refs::resource_facade(),
         Kind::ListJoin { multiple } => text::list_join(name, &args, multiple),

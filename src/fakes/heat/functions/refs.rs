@@ -90,16 +90,8 @@ pub(super) fn get_param(name: &str, args: &Value, env: &Env<'_>) -> Result<Value
             (Value::Object(map), Value::String(k)) => map.get(k).cloned(),
             (Value::Array(items), Value::Number(_) | Value::String(_)) => {
                 let index = match key {
-                    Value::String(s) => match s.trim().parse::<i64>() {
-                        Ok(i) => Some(i),
-                        Err(_) => {
-                            return Err(ArgError::Type(format!(
-                                "Path components in '{name}' must be a string that can be \
-                                 parsed into an integer."
-                            ))
-                            .into());
-                        }
-                    },
+                    // Heat's TypeError on a bad path component is swallowed: ''.
+                    Value::String(s) => s.trim().parse::<i64>().ok(),
                     other => other.as_i64(),
                 };
                 index.and_then(|i| pick(items, i)).cloned()
@@ -140,7 +132,8 @@ pub(super) fn get_resource(args: &Value, env: &Env<'_>) -> Result<Value, Failure
     Ok(env.scope.reference(&name))
 }
 
-pub(super) fn get_attr(args: &Value, env: &Env<'_>) -> Result<Value, Failure> {
+/// `select`: 2013-05-23's `GetAttThenSelect` reads the attribute, then walks the path itself.
+pub(super) fn get_attr(args: &Value, env: &Env<'_>, select: bool) -> Result<Value, Failure> {
     let (resource, attribute, path) = match args {
         Value::Array(items) => match items.as_slice() {
             [r] => (r.clone(), None, &[][..]),
@@ -167,9 +160,17 @@ pub(super) fn get_attr(args: &Value, env: &Env<'_>) -> Result<Value, Failure> {
         Some(Value::String(a)) => Some(a),
         Some(other) => Some(py_repr(&other)),
     };
+    let unresolved = |e: HeatError| Failure::Unresolved(e.message());
+    if select {
+        let value = env
+            .scope
+            .attribute(&resource, attribute.as_deref(), &[])
+            .map_err(unresolved)?;
+        return Ok(crate::fakes::heat::attributes::walk(&value, path).unwrap_or(Value::Null));
+    }
     env.scope
         .attribute(&resource, attribute.as_deref(), path)
-        .map_err(|e| Failure::Unresolved(e.message()))
+        .map_err(unresolved)
 }
 
 pub(super) fn get_file(name: &str, args: &Value, env: &Env<'_>) -> Result<Value, Failure> {

@@ -22,9 +22,11 @@ pub(in crate::fakes::heat) const VERSIONS: [(&str, Option<&str>); 11] = [
 pub(super) enum Kind {
     GetParam,
     GetResource,
-    /// `GetAttThenSelect` (2013-05-23), `GetAtt` (2014-10-16), `GetAttAllAttributes` (later).
+    /// `GetAttThenSelect` (2013-05-23: `select`), `GetAtt` (2014-10-16), `GetAttAllAttributes`
+    /// (2015-10-15 on: `all`).
     GetAttr {
         all: bool,
+        select: bool,
     },
     GetFile,
     ResourceFacade,
@@ -121,7 +123,10 @@ pub(super) fn function(date: &str, name: &str) -> Option<Kind> {
         "get_resource" => Kind::GetResource,
         "get_file" => Kind::GetFile,
         "resource_facade" => Kind::ResourceFacade,
-        "get_attr" => Kind::GetAttr { all: json },
+        "get_attr" => Kind::GetAttr {
+            all: json,
+            select: date < "2014-10-16",
+        },
         "list_join" => Kind::ListJoin { multiple: json },
         "str_replace" => Kind::StrReplace {
             json,
