@@ -5,6 +5,7 @@ mod errors;
 mod journal;
 mod keystone;
 mod lifecycle;
+mod natives;
 mod outputs;
 mod rules;
 mod support;

@@ -78,14 +78,17 @@ const RECORDED_IPAM: &str = "5a79909b-2bf3-4e26-8a9c-0bf6bb175457";
 /// The MAC address list every recorded VMI reports (the Contrail mock's shared VMI).
 const RECORDED_MAC: &str = "fa:16:3e:f7:60:7f";
 
-/// The types the table below models: their attributes are checked.
-const MODELLED: [&str; 7] = [
+/// The types the table below and [`super::natives`] model: their attributes are checked.
+const MODELLED: [&str; 10] = [
     "OS::Nova::Server",
     "OS::Contrail::VirtualNetwork",
     "OS::Contrail::VnSubnet",
     "OS::Contrail::VirtualMachineInterface",
     "OS::Contrail::InstanceIp",
     "ESI::Monitoring::MonitoringTarget",
+    "OS::Heat::None",
+    "OS::Heat::TestResource",
+    "OS::Heat::Value",
     "OS::Heat::RandomString",
 ];
 
@@ -157,8 +160,7 @@ pub(super) fn table(
             "link": format!("{}/targets/{physical_id}", world.collector_url.trim_end_matches('/')),
             "monitorer": world.collector_url,
         }),
-        "OS::Heat::RandomString" => json!({"value": physical_id.replace('-', "")}),
-        _ => json!({}),
+        _ => return super::natives::table(kind, physical_id, properties).unwrap_or_default(),
     };
     match attributes {
         Value::Object(map) => map,
@@ -173,12 +175,20 @@ pub(super) struct Attributes<'a> {
     pub(super) hooked: &'a Map<String, Value>,
     pub(super) table: &'a Map<String, Value>,
     pub(super) properties: &'a Value,
+    /// A ResourceGroup's members.
+    pub(super) members: &'a [super::resources::Resource],
 }
 
 impl Attributes<'_> {
     /// `get_attr [r, attribute, path...]` by the module's rules; `None` when a modelled type
     /// lacks the attribute.
     pub(super) fn get(&self, attribute: &str, path: &[Value]) -> Option<Value> {
+        if self.kind == "OS::Heat::ResourceGroup" {
+            let ids: Vec<String> = self.members.iter().map(|m| m.physical_id.clone()).collect();
+            let member =
+                |i: usize, key: &str, path: &[Value]| self.members.get(i)?.view().get(key, path);
+            return super::natives::group_attribute(&ids, attribute, path, &member);
+        }
         let found = self
             .hooked
             .get(attribute)

@@ -4,8 +4,9 @@
 //!   routing, injected errors, latency, journal).
 //! - [`writes`] and [`reads`]: the API calls; [`views`]: the JSON they answer.
 //! - [`state`]: stacks, journal, scenario rules; [`stack`]: one stack and its status machine.
-//! - [`template`], [`functions`], [`resources`], [`attributes`]: templates, HOT functions,
-//!   resources and their attributes; [`ids`]: deterministic ids.
+//! - [`template`], [`functions`], [`resources`], [`deps`], [`scope`], [`attributes`],
+//!   [`natives`]: templates, HOT functions, resources in dependency order, what functions see,
+//!   attributes of modelled, unmodelled and Heat's own types; [`ids`]: deterministic ids.
 
 mod attributes;
 mod deps;
@@ -13,6 +14,7 @@ mod errors;
 mod functions;
 mod ids;
 mod journal;
+mod natives;
 mod params;
 mod reads;
 mod resources;

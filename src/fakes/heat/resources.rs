@@ -24,6 +24,22 @@ pub(super) struct Resource {
     pub(super) properties: Value,
     pub(super) hooked: Map<String, Value>,
     pub(super) table: Map<String, Value>,
+    /// A ResourceGroup's members (not nested further).
+    pub(super) members: Vec<Resource>,
+}
+
+impl Resource {
+    /// The resource as `get_attr` sees it.
+    pub(super) fn view(&self) -> attributes::Attributes<'_> {
+        attributes::Attributes {
+            kind: &self.kind,
+            physical_id: &self.physical_id,
+            hooked: &self.hooked,
+            table: &self.table,
+            properties: &self.properties,
+            members: &self.members,
+        }
+    }
 }
 
 /// Who the resources belong to and what they can call.
@@ -186,8 +202,39 @@ fn build(
 }
 
 fn create(owner: &Owner<'_>, decl: &ResourceDecl, properties: Value, generation: u32) -> Resource {
+    let members = if decl.kind == "OS::Heat::ResourceGroup" {
+        super::natives::group_members(&properties)
+            .into_iter()
+            .enumerate()
+            .map(|(i, (kind, properties))| {
+                let name = format!("{}-{i}", decl.name);
+                let member = ResourceDecl {
+                    name: name.clone(),
+                    kind,
+                    properties: Value::Null,
+                    depends_on: Vec::new(),
+                    condition: None,
+                };
+                instantiate(owner, &member, properties, generation, Vec::new())
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    instantiate(owner, decl, properties, generation, members)
+}
+
+fn instantiate(
+    owner: &Owner<'_>,
+    decl: &ResourceDecl,
+    properties: Value,
+    generation: u32,
+    members: Vec<Resource>,
+) -> Resource {
     let generated = ids::physical_id(owner.stack_id, &decl.name, generation);
-    let physical_id = attributes::physical_id(&decl.kind, &properties, generated);
+    let physical_id =
+        super::natives::physical_name(&decl.kind, owner.stack_name, &decl.name, &generated)
+            .unwrap_or_else(|| attributes::physical_id(&decl.kind, &properties, generated));
     let table = attributes::table(&decl.kind, &physical_id, &properties, owner.world);
     let hooked = owner.hooks.get(&decl.kind).map_or_else(Map::new, |hook| {
         hook.created(&ResourceEvent {
@@ -207,10 +254,15 @@ fn create(owner: &Owner<'_>, decl: &ResourceDecl, properties: Value, generation:
         properties,
         hooked,
         table,
+        members,
     }
 }
 
 fn notify_deleted(owner: &Owner<'_>, resource: &Resource) {
+    resource
+        .members
+        .iter()
+        .for_each(|m| notify_deleted(owner, m));
     if let Some(hook) = owner.hooks.get(&resource.kind) {
         hook.deleted(&ResourceEvent {
             stack_id: owner.stack_id,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::attributes::{self, Attributes, World};
+use super::attributes::{self, World};
 use super::errors::HeatError;
 use super::functions::Scope;
 use super::resources::Resource;
@@ -74,7 +74,10 @@ impl Scope for StackScope<'_> {
         // Heat's FnGetRefId of a resource without a physical id is its name.
         self.created.get(name).map_or_else(
             || Value::String(name.into()),
-            |r| Value::String(r.physical_id.clone()),
+            |r| {
+                super::natives::reference(&r.kind, &r.table)
+                    .unwrap_or_else(|| Value::String(r.physical_id.clone()))
+            },
         )
     }
 
@@ -87,13 +90,7 @@ impl Scope for StackScope<'_> {
         let Some(r) = self.created.get(resource).filter(|_| self.ready) else {
             return Ok(Value::Null);
         };
-        let view = Attributes {
-            kind: &r.kind,
-            physical_id: &r.physical_id,
-            hooked: &r.hooked,
-            table: &r.table,
-            properties: &r.properties,
-        };
+        let view = r.view();
         let Some(attribute) = attribute else {
             return Ok(view.all());
         };
