@@ -9,4 +9,5 @@ mod natives;
 mod outputs;
 mod rules;
 mod support;
+mod transport;
 mod unmodelled;

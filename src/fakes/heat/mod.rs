@@ -1,7 +1,7 @@
-//! Fake Heat v1: a stateful stack simulator behind one wiremock responder.
+//! Fake Heat v1: a stateful stack simulator behind one responder on its own HTTP server.
 //!
-//! - [`server`]: the running fake ([`HeatFake`]); [`router`]: its responder (token check,
-//!   routing, injected errors, latency, journal).
+//! - [`server`]: the running fake ([`HeatFake`]); [`http`]: its HTTP server; [`router`]: its
+//!   responder (token check, routing, injected errors, latency, journal).
 //! - [`writes`] and [`reads`]: the API calls; [`views`]: the JSON they answer.
 //! - [`state`]: stacks, journal, scenario rules; [`stack`]: one stack and its status machine.
 //! - [`template`], [`functions`], [`resources`], [`deps`], [`scope`], [`attributes`],
@@ -12,6 +12,7 @@ mod attributes;
 mod deps;
 mod errors;
 mod functions;
+mod http;
 mod ids;
 mod journal;
 mod natives;
