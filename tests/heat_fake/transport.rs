@@ -55,3 +55,35 @@ async fn a_slow_request_does_not_hold_up_the_others() {
     assert!(!held.is_finished(), "the slow answer is still held back");
     held.abort();
 }
+
+#[tokio::test]
+async fn a_template_nested_ten_thousand_deep_gets_a_clear_400() {
+    let api = Api::start(HeatSpec::default()).await;
+    let deep = format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000));
+    let yaml = format!("heat_template_version: 2016-10-14\noutputs:\n  o: {{value: {deep}}}\n");
+    let json_text = format!(
+        "{{\"heat_template_version\": \"2016-10-14\", \"outputs\": {{\"o\": {{\"value\": {deep}}}}}}}"
+    );
+    for template in [yaml, json_text] {
+        let body = serde_json::json!({"stack_name": "deep", "template": template});
+        let (status, answer, _) = api.call(Method::POST, "/stacks", Some(body)).await;
+        assert_eq!(status, reqwest::StatusCode::BAD_REQUEST, "{answer}");
+        let message = answer["error"]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains("parsing template") || message.contains("nests deeper"),
+            "{message}"
+        );
+    }
+    // As a JSON object in the body itself.
+    let body = format!("{{\"stack_name\": \"deep\", \"template\": {{\"outputs\": {deep}}}}}");
+    let response = api
+        .client
+        .post(format!("{}/stacks", api.fakes.heat_url()))
+        .header("X-Auth-Token", &api.token)
+        .header("Content-Type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(response.status(), reqwest::StatusCode::BAD_REQUEST);
+}

@@ -15,7 +15,8 @@
 //!    resources very often echo their properties as attributes (`name`, `fq_name`, ...);
 //! 2. `show`: the resolved properties plus `id` (Heat's `show` is the backend's view of the
 //!    resource, which is what it was created with);
-//! 3. anything else: the string `<physical id>/<attribute>[/<path item>...]`. It is
+//! 3. anything else: the string `<physical id>/<attribute>[/<path item>...]` (2013-05-23's
+//!    `get_attr` walks the path into the value itself, as Heat's does: null there). It is
 //!    deterministic (the physical id derives from stack id, resource name and generation),
 //!    distinct for distinct resources, attributes and paths, and says where it came from when
 //!    it turns up in a checkpoint. A fake cannot know what a real backend computes, and a

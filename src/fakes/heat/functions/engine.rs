@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::versions::{self, Kind};
-use super::{ArgError, Env, Failure, cfn, conditions, lists, refs, text};
+use super::{ArgError, Env, Failure, cfn, conditions, lists, refs, text, url};
 use crate::fakes::heat::errors::HeatError;
 
 /// The function a one-key map is, in the version's table (`condition`: the condition table).
@@ -147,7 +147,7 @@ fn validate_function(name: &str, kind: Kind, args: &Value, env: &Env<'_>) -> Res
             ),
         )),
         Kind::Repeat { .. } => lists::validate_repeat(name, args),
-        Kind::MakeUrl => text::validate_url(name, args),
+        Kind::MakeUrl => url::validate_url(name, args),
         Kind::Yaql => Err(HeatError::invalid(format!(
             "\"{name}\" is not supported by heatbed's fake Heat (expression: {})",
             args.get("expression")
@@ -243,7 +243,7 @@ fn call(kind: Kind, name: &str, args: Value, env: &Env<'_>) -> Result<Value, Fai
         } => text::str_replace(name, &args, json, strict, allow_empty),
         Kind::StrSplit => text::str_split(name, args),
         Kind::Digest => text::digest(name, &args),
-        Kind::MakeUrl => text::make_url(name, &args),
+        Kind::MakeUrl => url::make_url(name, &args),
         Kind::Repeat { maps, permutations } => lists::repeat(name, &args, maps, permutations),
         Kind::MapMerge => lists::map_merge(name, &args),
         Kind::MapReplace => lists::map_replace(name, args),

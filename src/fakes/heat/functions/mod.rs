@@ -11,7 +11,7 @@
 //!
 //! Which names are functions depends on the template version ([`versions`]). Families:
 //! [`refs`] (parameters, resources, attributes, files), [`text`] (joins, replaces, splits,
-//! digests, URLs), [`lists`] (maps and lists, `repeat`), [`conditions`] (`if`, `equals`,
+//! digests), [`url`] (`make_url`), [`lists`] (maps and lists, `repeat`), [`conditions`] (`if`, `equals`,
 //! `not`, `and`, `or`, `contains`, the `conditions` section), [`cfn`] (the CloudFormation
 //! functions of 2013-05-23). [`python`] is the slice of Python semantics they share.
 //!
@@ -24,6 +24,7 @@ mod lists;
 mod python;
 mod refs;
 mod text;
+mod url;
 pub(super) mod versions;
 
 use serde_json::{Map, Value};
