@@ -53,6 +53,8 @@ struct Group {
     outputs: Map<String, Value>,
     #[serde(default)]
     output_conditions: Map<String, Value>,
+    #[serde(default)]
+    resource_conditions: Map<String, Value>,
 }
 
 struct Case {
@@ -103,7 +105,13 @@ fn cases() -> Vec<Case> {
                 let resources: Map<String, Value> = group
                     .resources
                     .iter()
-                    .map(|(k, p)| (k.clone(), json!({"type": "Heatbed::Stub", "properties": p})))
+                    .map(|(k, p)| {
+                        let mut resource = json!({"type": "Heatbed::Stub", "properties": p});
+                        if let Some(c) = group.resource_conditions.get(k) {
+                            resource["condition"] = c.clone();
+                        }
+                        (k.clone(), resource)
+                    })
                     .collect();
                 template["resources"] = Value::Object(resources);
                 let outputs: Map<String, Value> = group
