@@ -309,3 +309,25 @@ fn a_missing_checkpoint_never_hides_the_others_in_run_record_and_doc() {
     assert!(one < two && two < three, "{doc}");
     assert!(text(&out.stderr).contains("checkpoints never happened"));
 }
+
+/// Snapshot headers never carry run-to-run randomness (a job's suffix): a clean
+/// `record --accept` would otherwise rewrite unchanged files.
+#[test]
+fn no_snapshot_header_carries_a_job_suffix() {
+    let suffix = regex::Regex::new(r":[0-9]+:[a-z0-9]{5}\b").unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots");
+    let mut checked = 0;
+    for scenario in std::fs::read_dir(root).unwrap().flatten() {
+        for snap in std::fs::read_dir(scenario.path()).unwrap().flatten() {
+            let text = std::fs::read_to_string(snap.path()).unwrap();
+            let header = text.split("\n---\n").next().unwrap_or_default();
+            assert!(
+                !suffix.is_match(header),
+                "{}: {header}",
+                snap.path().display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} snapshots checked");
+}
