@@ -6,11 +6,12 @@ use std::process::ExitCode;
 use futures::StreamExt;
 use heatbed::docs::{compare_keyspace_with_recorded, compare_with_recorded};
 use heatbed::etcd::Provider;
-use heatbed::run::{Outcome, run_scenario};
+use heatbed::run::{Outcome, run_scenario_until};
 use heatbed::scenario::{Scenario, discover, load};
 use heatbed::snapshot::{KEYSPACE, Store, Verdict};
 
 use super::report::{CheckpointResult, Judged, Report, Status};
+use super::signals::Signals;
 use super::{BAD_INPUT, RunArgs};
 
 /// `record` is `None` for `run`, `Some(accept)` for `record`.
@@ -31,7 +32,12 @@ pub(super) async fn run(args: RunArgs, record: Option<bool>) -> anyhow::Result<E
         eprintln!("{bad} scenario file(s) are invalid; nothing was run");
         return Ok(ExitCode::from(BAD_INPUT));
     }
-    let provider = Provider::new(&backend).await?;
+    let signals = Signals::listen()?;
+    let stop = signals.stop().clone();
+    let provider = tokio::select! {
+        provider = Provider::with_wipe(&backend, args.wipe) => provider?,
+        () = stop.cancelled() => return Ok(signals.exit_code().unwrap_or(ExitCode::FAILURE)),
+    };
     let worker = super::worker_override(args.worker.as_ref());
     let mut report = Report::new(args.format, args.show, provider.backend().to_string());
     // Scenarios with an etcd each run side by side; a shared etcd is lent to one at a time.
@@ -39,10 +45,14 @@ pub(super) async fn run(args: RunArgs, record: Option<bool>) -> anyhow::Result<E
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let runs = futures::stream::iter(scenarios.iter().map(|scenario| {
-        let (provider, worker) = (&provider, worker.as_ref());
+        let (provider, worker, stop) = (&provider, worker.as_ref(), &stop);
         async move {
-            match provider.acquire().await {
-                Ok(etcd) => run_scenario(scenario, &etcd, worker)
+            let lease = tokio::select! {
+                lease = provider.acquire(), if !stop.is_cancelled() => lease,
+                () = stop.cancelled() => return Err(Failed::Error("interrupted: not run".into())),
+            };
+            match lease {
+                Ok(etcd) => run_scenario_until(scenario, &etcd, worker, stop)
                     .await
                     .map_err(|mut e| match e.partial.take() {
                         Some(outcome) => Failed::Partial(outcome, e.to_string()),
@@ -53,7 +63,7 @@ pub(super) async fn run(args: RunArgs, record: Option<bool>) -> anyhow::Result<E
         }
     }))
     .buffered(jobs.max(1));
-    futures::pin_mut!(runs);
+    let mut runs = Box::pin(runs);
     for scenario in &scenarios {
         report.start(scenario);
         let store = Store::new(&args.snapshots, scenario);
@@ -72,10 +82,15 @@ pub(super) async fn run(args: RunArgs, record: Option<bool>) -> anyhow::Result<E
         let judged = judge(scenario, &store, &outcome, error, record, args.recorded);
         report.finish(scenario, outcome.elapsed, judged);
     }
-    Ok(if report.summary() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
+    drop(runs);
+    let passed = report.summary();
+    if let Err(e) = provider.close().await {
+        eprintln!("warning: {e}");
+    }
+    Ok(match signals.exit_code() {
+        Some(code) => code,
+        None if passed => ExitCode::SUCCESS,
+        None => ExitCode::FAILURE,
     })
 }
 
