@@ -331,3 +331,31 @@ fn no_snapshot_header_carries_a_job_suffix() {
     }
     assert!(checked > 100, "only {checked} snapshots checked");
 }
+
+#[test]
+fn two_record_accepts_at_once_both_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    let snapshots = dir.path().to_str().unwrap();
+    let record = || {
+        Command::new(env!("CARGO_BIN_EXE_heatbed"))
+            .args(["record", "--accept", "scenarios/gohan_writes.yaml"])
+            .args(["--snapshots", snapshots])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env_remove("HEATBED_ETCD")
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("heatbed runs")
+    };
+    let (first, second) = (record(), record());
+    for child in [first, second] {
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    }
+    let written: Vec<_> = std::fs::read_dir(dir.path().join("gohan_writes"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(written.len(), 4, "{written:?}");
+    assert!(written.iter().all(|n| n.ends_with(".snap")), "{written:?}");
+}
