@@ -151,3 +151,40 @@ fn run_recorded_compares_the_final_keyspace_with_a_store_dump_key_by_key() {
     );
     assert!(!text.contains("ignored"), "{text}");
 }
+
+/// The keyspace is read once the job queue drained: a job cleaned up after the last
+/// checkpoint is not in it, a job never cleaned up is (after the scenario's timeout).
+#[test]
+fn the_keyspace_waits_for_the_job_queue_to_drain() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let scenario = SCENARIO
+        .replace("steps: []", "timeout: 2s\nsteps: []")
+        .replace(
+            "prefixes: [/state/, /monitoring/, /stray]",
+            "prefixes: [/state/, /jobs/]",
+        );
+    std::fs::write(dir.join("scenario.yaml"), scenario).unwrap();
+    let keyspace = |cleanup: &str| {
+        let script = format!(
+            "set -e\netcdctl put /jobs/all/j '[]' >/dev/null\n\
+             etcdctl put /state/x '{{\"version\":1}}' >/dev/null\n\
+             {cleanup}\nexec sleep 600\n"
+        );
+        std::fs::write(dir.join("worker.sh"), script).unwrap();
+        let out = heatbed(dir, &["record", "--accept"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+        std::fs::read_to_string(dir.join("snapshots/scenario/keyspace.snap")).unwrap()
+    };
+    // The worker takes its time to clean up (its own sleep, not the test's).
+    let cleaned = keyspace("sleep 0.3; etcdctl del /jobs/all/j >/dev/null");
+    assert!(
+        cleaned.ends_with("---\n/state/x\n{\n    \"version\": 1\n}\n"),
+        "{cleaned}"
+    );
+    let left = keyspace("");
+    assert!(
+        left.contains("---\n/jobs/all/j\n[]\n\n/state/x\n"),
+        "{left}"
+    );
+}

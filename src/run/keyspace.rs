@@ -9,6 +9,7 @@ use etcd_client::{Client, GetOptions};
 
 use super::error::RunErrorKind;
 use super::recorder::{Recorder, Write};
+use super::runner::until;
 use crate::etcd::EtcdError;
 use crate::scenario::{Keyspace, Scenario};
 use crate::snapshot::{redact, render_write};
@@ -26,15 +27,21 @@ pub struct FinalKeyspace {
     pub text: String,
 }
 
-/// Reads the keyspace `scenario` declares, if it declares one.
+/// Reads the keyspace `scenario` declares, if it declares one: once the job queue drained
+/// when `settle` (a worker runs), at most the scenario's timeout.
 pub(super) async fn capture(
     scenario: &Scenario,
-    client: &mut Client,
+    recorder: &Recorder,
+    mut client: Client,
+    settle: bool,
 ) -> Result<Option<FinalKeyspace>, RunErrorKind> {
     let Some(keyspace) = &scenario.keyspace else {
         return Ok(None);
     };
-    let entries = read(keyspace, client).await?;
+    if settle {
+        settled(recorder, Instant::now().checked_add(scenario.timeout)).await;
+    }
+    let entries = read(keyspace, &mut client).await?;
     let mut rendered: Vec<String> = entries
         .iter()
         .map(|(key, value)| redact(&scenario.redactions, &render_write(key, value)))
@@ -72,20 +79,14 @@ async fn read(
 /// Waits, on the recorder (never by sleeping), until the job queue is empty: every job the
 /// worker took is finished and cleaned up. Gives up at `deadline`, so a worker that leaves a
 /// job behind shows it in the keyspace instead of hanging the run.
-pub(super) async fn settled(recorder: &Recorder, deadline: Option<Instant>) {
+async fn settled(recorder: &Recorder, deadline: Option<Instant>) {
     let mut changed = recorder.subscribe();
     loop {
         changed.borrow_and_update();
         if !queued(&recorder.snapshot()) || recorder.failure().is_some() {
             return;
         }
-        let woke = match deadline {
-            Some(deadline) => tokio::time::timeout_at(deadline.into(), changed.changed())
-                .await
-                .ok(),
-            None => Some(changed.changed().await),
-        };
-        if !matches!(woke, Some(Ok(()))) {
+        if !matches!(until(deadline, changed.changed()).await, Some(Ok(()))) {
             return;
         }
     }

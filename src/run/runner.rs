@@ -107,19 +107,14 @@ pub async fn run_scenario_until(
         () = stop.cancelled() => Err(interrupted()),
     };
     let keyspace = match &result {
-        Ok(_) if scenario.keyspace.is_some() => {
-            let deadline = Instant::now().checked_add(scenario.timeout);
-            let settled = async {
-                if !matches!(worker, Worker::None) {
-                    keyspace::settled(&recorder, deadline).await;
-                }
-            };
+        Ok(_) => {
+            let settle = !matches!(worker, Worker::None);
             tokio::select! {
-                () = settled => keyspace::capture(scenario, &mut client.clone()).await,
+                keyspace = keyspace::capture(scenario, &recorder, client.clone(), settle) => keyspace,
                 () = stop.cancelled() => Err(interrupted()),
             }
         }
-        _ => Ok(None),
+        Err(_) => Ok(None),
     };
     let worker_log = worker.stop().await;
     let journal = fakes.heat_journal();
@@ -228,7 +223,10 @@ async fn drive(
 }
 
 /// `future`'s output, or `None` once `deadline` (if any) passed.
-async fn until<T>(deadline: Option<Instant>, future: impl Future<Output = T>) -> Option<T> {
+pub(super) async fn until<T>(
+    deadline: Option<Instant>,
+    future: impl Future<Output = T>,
+) -> Option<T> {
     match deadline {
         Some(deadline) => tokio::time::timeout_at(deadline.into(), future).await.ok(),
         None => Some(future.await),
