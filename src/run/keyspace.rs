@@ -14,8 +14,9 @@ use crate::etcd::EtcdError;
 use crate::scenario::{Keyspace, Scenario};
 use crate::snapshot::{redact, render_write};
 
-/// The job queue of the ESI protocol: a worker that finished its work leaves nothing here.
-const JOB_QUEUE: &str = "/jobs/";
+/// Where the ESI protocol keeps work in flight: the job queue and the worker's per-resource
+/// job state (ESI-SPEC §1.5, §1.6). A worker that finished its work leaves nothing here.
+const IN_FLIGHT: [&str; 2] = ["/jobs/", "/esi-worker/job_state/"];
 
 /// The final keyspace of a run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +28,7 @@ pub struct FinalKeyspace {
     pub text: String,
 }
 
-/// Reads the keyspace `scenario` declares, if it declares one: once the job queue drained
+/// Reads the keyspace `scenario` declares, if it declares one: once no work is in flight
 /// when `settle` (a worker runs), at most the scenario's timeout.
 pub(super) async fn capture(
     scenario: &Scenario,
@@ -76,9 +77,9 @@ async fn read(
     Ok(taken.into_iter().collect())
 }
 
-/// Waits, on the recorder (never by sleeping), until the job queue is empty: every job the
-/// worker took is finished and cleaned up. Gives up at `deadline`, so a worker that leaves a
-/// job behind shows it in the keyspace instead of hanging the run.
+/// Waits, on the recorder (never by sleeping), until no work is in flight ([`IN_FLIGHT`]):
+/// every job the worker took is finished and cleaned up. Gives up at `deadline`, so a worker
+/// that leaves a job behind shows it in the keyspace instead of hanging the run.
 async fn settled(recorder: &Recorder, deadline: Option<Instant>) {
     let mut changed = recorder.subscribe();
     loop {
@@ -92,10 +93,11 @@ async fn settled(recorder: &Recorder, deadline: Option<Instant>) {
     }
 }
 
-/// Whether the history leaves a key in the job queue.
+/// Whether the history leaves a key of work in flight.
 fn queued(history: &[Write]) -> bool {
     let mut live = BTreeMap::new();
-    for write in history.iter().filter(|w| w.key.starts_with(JOB_QUEUE)) {
+    let in_flight = |key: &str| IN_FLIGHT.iter().any(|p| key.starts_with(p));
+    for write in history.iter().filter(|w| in_flight(&w.key)) {
         live.insert(write.key.as_str(), write.value.is_some());
     }
     live.values().any(|present| *present)
@@ -118,11 +120,14 @@ mod tests {
         let mut history = vec![
             write(2, "/jobs/all/j", Some("[]")),
             write(3, "/jobs/ready/j", Some("heat_worker")),
-            write(4, "/state/x", Some("{}")),
-            write(5, "/jobs/ready/j", None),
+            write(4, "/esi-worker/job_state/v2.0/x", Some("{}")),
+            write(5, "/state/x", Some("{}")),
+            write(6, "/jobs/ready/j", None),
         ];
         assert!(queued(&history));
-        history.push(write(6, "/jobs/all/j", None));
+        history.push(write(7, "/jobs/all/j", None));
+        assert!(queued(&history), "the job state is still there");
+        history.push(write(8, "/esi-worker/job_state/v2.0/x", None));
         assert!(!queued(&history));
     }
 }
