@@ -73,15 +73,19 @@ fn the_final_keyspace_is_a_snapshot_that_catches_stray_missing_and_wrong_keys() 
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(stdout(&out).contains("final keyspace [keyspace]: match"));
 
+    // Each change is reported key by key, with a diff of the value.
     let cases = [
         (
             format!("{GOOD}\netcdctl put /stray left-behind >/dev/null"),
-            "+/stray\n+left-behind",
+            "extra key /stray:\n  +left-behind",
         ),
-        (String::new(), "-/monitoring/x"),
+        (
+            String::new(),
+            "missing key /monitoring/x:\n  -{\n  -    \"vmi\": \"UP\", ",
+        ),
         (
             GOOD.replace("UP", "FAIL"),
-            "-    \"vmi\": \"UP\", \n+    \"vmi\": \"FAIL\", ",
+            "changed key /monitoring/x:\n   {\n  -    \"vmi\": \"UP\", \n  +    \"vmi\": \"FAIL\", ",
         ),
     ];
     for (before, diff) in cases {
@@ -93,12 +97,12 @@ fn the_final_keyspace_is_a_snapshot_that_catches_stray_missing_and_wrong_keys() 
             text.contains("final keyspace [keyspace]: changed"),
             "{text}"
         );
-        for line in diff.lines() {
-            assert!(
-                text.contains(&format!("      {line}\n")),
-                "{before}: no `{line}` in {text}"
-            );
-        }
+        let indented: String = diff.lines().map(|l| format!("      {l}\n")).collect();
+        assert!(
+            text.contains(&indented),
+            "{before}: no\n{indented}in {text}"
+        );
+        assert_eq!(text.matches(" key /").count(), 1, "one key changed: {text}");
     }
 }
 

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use futures::StreamExt;
-use heatbed::docs::{compare_keyspace_with_recorded, compare_with_recorded};
+use heatbed::docs::{compare_keyspace_with_recorded, compare_with_recorded, keyspace_diff};
 use heatbed::etcd::Provider;
 use heatbed::run::{Outcome, run_scenario_until};
 use heatbed::scenario::{Scenario, discover, load};
@@ -119,10 +119,19 @@ fn judge(
         .iter()
         .map(|c| CheckpointResult::new(c, snap(&Store::name(c), &Store::description(c), &c.text)))
         .collect();
-    let keyspace = outcome
-        .keyspace
-        .as_ref()
-        .map(|k| snap(KEYSPACE, "final keyspace", &k.text));
+    // The final keyspace's changes are shown key by key.
+    let keyspace = outcome.keyspace.as_ref().map(|k| {
+        match (
+            snap(KEYSPACE, "final keyspace", &k.text),
+            store.contents(KEYSPACE),
+        ) {
+            (Status::Changed(diff), Ok(Some(old))) => {
+                let by_key = keyspace_diff(&old, &k.text);
+                Status::Changed(if by_key.is_empty() { diff } else { by_key })
+            }
+            (status, _) => status,
+        }
+    });
     // Snapshots of checkpoints that never happened (and of a keyspace never reached) are
     // not orphans: they are kept, and removed only after a complete run.
     let mut wanted = Store::names(outcome);

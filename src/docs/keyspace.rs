@@ -130,6 +130,45 @@ pub fn keyspace_entries(text: &str) -> Vec<(String, String)> {
     entries
 }
 
+/// Two keyspace snapshot texts, key by key: every key only in `new` (extra), only in `old`
+/// (missing) or in both with other values (changed), each with a diff of its value. Empty
+/// when they hold the same entries.
+pub fn keyspace_diff(old: &str, new: &str) -> String {
+    let (old, new) = (keyspace_entries(old), keyspace_entries(new));
+    let find = |entries: &[(String, String)], key: &str| {
+        entries
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+    };
+    let mut keys: Vec<&String> = old.iter().chain(&new).map(|(k, _)| k).collect();
+    keys.sort();
+    keys.dedup();
+    let mut out = String::new();
+    for key in keys {
+        let (before, after) = (find(&old, key), find(&new, key));
+        let word = match (&before, &after) {
+            (Some(b), Some(a)) if b == a => continue,
+            (Some(_), Some(_)) => "changed",
+            (Some(_), None) => "missing",
+            _ => "extra",
+        };
+        let line_ended = |v: Option<String>| v.map(|v| v + "\n").unwrap_or_default();
+        let (before, after) = (line_ended(before), line_ended(after));
+        let diff = similar::TextDiff::from_lines(&before, &after)
+            .unified_diff()
+            .context_radius(2)
+            .to_string();
+        let diff: String = diff
+            .lines()
+            .filter(|l| !l.starts_with("@@"))
+            .map(|l| format!("\n  {l}"))
+            .collect();
+        out.push_str(&format!("{word} key {key}:{diff}\n"));
+    }
+    out
+}
+
 /// Key by key: `expected` (recorded) against `actual` (captured), both raw values.
 pub fn compare_keyspaces(
     expected: &[(String, String)],
@@ -269,6 +308,19 @@ mod tests {
         let found = compare_keyspaces(&dump, &changed);
         let shown: Vec<String> = found.iter().map(ToString::to_string).collect();
         assert_eq!(found.len(), 2, "{shown:#?}");
+    }
+
+    #[test]
+    fn a_keyspace_diff_names_each_key() {
+        let old = "/a\n{\n    \"x\": 1\n}\n\n/b\nplain\n\n/c\nsame";
+        let new = "/a\n{\n    \"x\": 2\n}\n\n/c\nsame\n\n/d\nnew";
+        assert_eq!(
+            keyspace_diff(old, new),
+            "changed key /a:\n   {\n  -    \"x\": 1\n  +    \"x\": 2\n   }\n\
+             missing key /b:\n  -plain\n\
+             extra key /d:\n  +new\n"
+        );
+        assert_eq!(keyspace_diff(old, old), "");
     }
 
     #[test]

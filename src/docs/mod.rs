@@ -16,7 +16,7 @@ pub use golden::{GoldenError, Mismatch, compare_with_recorded, recorded_checkpoi
 pub use import::{ImportError, Imported, import};
 pub use keyspace::{
     KeyMismatch, compare_keyspace_snapshot_with_recorded, compare_keyspace_with_recorded,
-    compare_keyspaces, keyspace_entries,
+    compare_keyspaces, keyspace_diff, keyspace_entries,
 };
 pub use parse::{ParseError, ParsedCheckpoint, ParsedDocument, parse_document};
 pub use write::render_document;

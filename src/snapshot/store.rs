@@ -71,15 +71,28 @@ impl Store {
         self.check_text(&Self::name(captured), &captured.text)
     }
 
+    /// The text the snapshot file `name` holds (`None` when there is none).
+    pub fn contents(&self, name: &str) -> Result<Option<String>, String> {
+        Ok(self.read(name)?.map(|old| old.to_string()))
+    }
+
+    fn read(&self, name: &str) -> Result<Option<TextSnapshotContents>, String> {
+        let path = self.dir.join(format!("{name}.snap"));
+        if !path.exists() {
+            return Ok(None);
+        }
+        let old = Snapshot::from_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        match old.contents() {
+            SnapshotContents::Text(old) => Ok(Some(old.clone())),
+            _ => Err(format!("{}: not a text snapshot", path.display())),
+        }
+    }
+
     /// Compares `text` with the snapshot file `name`, the way insta does.
     pub fn check_text(&self, name: &str, text: &str) -> Result<Verdict, String> {
         let path = self.dir.join(format!("{name}.snap"));
-        if !path.exists() {
+        let Some(old) = self.read(name)? else {
             return Ok(Verdict::Missing);
-        }
-        let old = Snapshot::from_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let SnapshotContents::Text(old) = old.contents() else {
-            return Err(format!("{}: not a text snapshot", path.display()));
         };
         let new = TextSnapshotContents::new(text.to_string(), TextSnapshotKind::File);
         if old.matches_latest(&new) {
