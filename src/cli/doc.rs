@@ -24,10 +24,8 @@ pub(super) async fn doc(
     let signals = Signals::listen()?;
     let stop = signals.stop().clone();
     let interrupted = || signals.exit_code().unwrap_or(ExitCode::FAILURE);
-    let provider = tokio::select! {
-        provider = Provider::with_wipe(&backend, wipe) => provider?,
-        () = stop.cancelled() => return Ok(interrupted()),
-    };
+    // Not cancelled half-way: a container is only removed once heatbed holds it.
+    let provider = Provider::with_wipe(&backend, wipe).await?;
     let result = {
         let etcd = tokio::select! {
             etcd = provider.acquire() => etcd?,

@@ -34,10 +34,8 @@ pub(super) async fn run(args: RunArgs, record: Option<bool>) -> anyhow::Result<E
     }
     let signals = Signals::listen()?;
     let stop = signals.stop().clone();
-    let provider = tokio::select! {
-        provider = Provider::with_wipe(&backend, args.wipe) => provider?,
-        () = stop.cancelled() => return Ok(signals.exit_code().unwrap_or(ExitCode::FAILURE)),
-    };
+    // Not cancelled half-way: a container is only removed once heatbed holds it.
+    let provider = Provider::with_wipe(&backend, args.wipe).await?;
     let worker = super::worker_override(args.worker.as_ref());
     let mut report = Report::new(args.format, args.show, provider.backend().to_string());
     // Scenarios with an etcd each run side by side; a shared etcd is lent to one at a time.
