@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use heatbed::docs::{
-    ParsedCheckpoint, compare_values, compare_with_recorded, parse_document, recorded_checkpoints,
+    KeyMismatch, ParsedCheckpoint, compare_keyspace_with_recorded, compare_keyspaces,
+    compare_values, compare_with_recorded, keyspace_entries, parse_document, read_store_dump,
+    recorded_checkpoints,
 };
 use heatbed::etcd::Backend;
 use heatbed::run::run_on;
@@ -74,6 +76,7 @@ fn snapshot(scenario: &Scenario, document: &str, number: usize) -> (String, Valu
 #[test]
 fn golden_flows_reproduce_their_recordings() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
+    let mut keyspaces = Vec::new();
     for scenario in golden() {
         let outcome = runtime
             .block_on(run_on(&Backend::Auto, &scenario))
@@ -97,7 +100,48 @@ fn golden_flows_reproduce_their_recordings() {
             "{}: nothing compared",
             scenario.id
         );
+        if let Some(recorded) = recorded_dump(&scenario).map(|d| d.len()) {
+            let captured = outcome
+                .keyspace
+                .as_ref()
+                .expect("a declared keyspace is captured");
+            let mismatches = compare_keyspace_with_recorded(&scenario, captured)
+                .unwrap_or_else(|e| panic!("{e}"));
+            keyspaces.push((scenario.id.clone(), recorded, mismatches));
+        }
     }
+    // The last flow ends with the store the recorded run ended with: every key of the dump
+    // (Gohan's own and the recorded job manager's id aside), and no other.
+    let [(id, recorded, mismatches)] = &keyspaces[..] else {
+        panic!("one golden flow (the last) declares the recorded store: {keyspaces:?}");
+    };
+    let unequal = mismatches
+        .iter()
+        .filter(|m| !matches!(m, KeyMismatch::Extra { .. }))
+        .count();
+    let extra = mismatches.len() - unequal;
+    let shown: Vec<String> = mismatches.iter().map(ToString::to_string).collect();
+    println!(
+        "{id}: final keyspace {} of {recorded} recorded keys equal, {extra} extra",
+        recorded - unequal
+    );
+    assert!(mismatches.is_empty(), "{id}:\n{}", shown.join("\n"));
+    assert_eq!(*recorded, 145, "{id}: the recorded store's keys");
+}
+
+/// The keys of the recorded store dump a scenario's `keyspace:` takes, if it names one.
+fn recorded_dump(scenario: &Scenario) -> Option<Vec<(String, String)>> {
+    let keyspace = scenario.keyspace.as_ref()?;
+    let dump = root()
+        .join(scenario.path.parent().unwrap_or(Path::new(".")))
+        .join(keyspace.recorded.as_ref()?);
+    let entries = read_store_dump(&dump).unwrap_or_else(|e| panic!("{e}"));
+    Some(
+        entries
+            .into_iter()
+            .filter(|(k, _)| keyspace.takes(k))
+            .collect(),
+    )
 }
 
 #[test]
@@ -131,6 +175,29 @@ fn golden_snapshots_equal_the_recordings() {
         }
     }
     assert!(compared > 100, "only {compared} snapshots compared");
+    let mut keyspaces = 0;
+    for scenario in golden() {
+        let Some(recorded) = recorded_dump(&scenario) else {
+            continue;
+        };
+        let path = root()
+            .join("snapshots")
+            .join(&scenario.id)
+            .join("keyspace.snap");
+        let snap =
+            insta::Snapshot::from_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let text = snap.contents().as_text().map(ToString::to_string);
+        let mismatches = compare_keyspaces(&recorded, &keyspace_entries(&text.unwrap_or_default()));
+        let shown: Vec<String> = mismatches.iter().map(ToString::to_string).collect();
+        assert!(
+            mismatches.is_empty(),
+            "{} drifted from the recorded store:\n{}",
+            path.display(),
+            shown.join("\n")
+        );
+        keyspaces += 1;
+    }
+    assert_eq!(keyspaces, 1, "the last golden flow's keyspace.snap");
 }
 
 /// Every recorded document of the load-balancer folder is a golden document of its own (its
