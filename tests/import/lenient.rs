@@ -4,7 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use heatbed::docs::{Gap, import};
+use heatbed::docs::{Gap, compare_with_recorded, import};
+use heatbed::etcd::Backend;
+use heatbed::run::run_on;
+use heatbed::scenario::load;
 
 use super::{fixtures, load_balancer_folder, root};
 
@@ -65,7 +68,23 @@ fn the_imperfect_published_catalogue_imports_with_a_warning_naming_file_and_line
         stderr.contains("1 documents read up to a fault"),
         "{stderr}"
     );
-    assert!(out.path().join("create_loadbalancer.yaml").is_file());
+    // What it wrote runs and reproduces the recording: the catalogue's extra templates are
+    // inert, and the jobs take the run's own templates.
+    let scenario =
+        load(&out.path().join("create_loadbalancer.yaml")).unwrap_or_else(|e| panic!("{e}"));
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    let outcome = runtime
+        .block_on(run_on(&Backend::Auto, &scenario))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mismatches =
+        compare_with_recorded(&scenario, &outcome.checkpoints).unwrap_or_else(|e| panic!("{e}"));
+    let shown: Vec<String> = mismatches.iter().map(ToString::to_string).collect();
+    assert!(shown.is_empty(), "{}", shown.join("\n"));
+    assert!(
+        outcome.checkpoints.len() > 100,
+        "{}",
+        outcome.checkpoints.len()
+    );
 }
 
 /// The catalogue's `vnf_instance` says `heat_timeout` C30; the run loaded C18 (its config
