@@ -118,7 +118,10 @@ impl Folder {
             None => Vec::new(),
         };
         let mut documents = Vec::new();
-        for path in sorted_entries(templates)? {
+        for path in sorted_entries(templates)?
+            .into_iter()
+            .filter(|p| p.is_file())
+        {
             let Some(document) = read_document(&path, &mut gaps)? else {
                 continue;
             };
@@ -224,7 +227,7 @@ fn read_document(path: &Path, gaps: &mut Vec<Gap>) -> Result<Option<ParsedDocume
         .take(line.saturating_sub(1))
         .flat_map(|l| [l, "\n"])
         .collect();
-    let (path, message) = (path.to_path_buf(), message);
+    let path = path.to_path_buf();
     match parse_document(&before) {
         Ok(document) if !document.checkpoints.is_empty() => {
             gaps.push(Gap::PartlyReadDocument {

@@ -148,11 +148,15 @@ fn stored(value: &Value) -> String {
     }
 }
 
+/// Longest fixture name kept (file systems allow 255 bytes; `_<n>.json` is added).
+const MAX_NAME: usize = 200;
+
 /// Letters, digits, `.`, `-` and `_` only (anything else, `/` included, becomes `_`), never
-/// empty and never starting with a dot.
+/// empty, never starting with a dot, at most [`MAX_NAME`] characters.
 fn safe_name(name: &str) -> String {
     let name: String = name
         .chars()
+        .take(MAX_NAME - 1)
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
                 c
@@ -180,6 +184,7 @@ mod tests {
         );
         assert_eq!(safe_name("../x"), "_.._x");
         assert_eq!(safe_name(""), "_");
+        assert_eq!(safe_name(&"a".repeat(10_000)).len(), MAX_NAME - 1);
     }
 
     #[test]
