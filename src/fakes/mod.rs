@@ -1,5 +1,5 @@
 //! The fakes of the services a worker talks to, one module per service, each on its own
-//! wiremock server on loopback.
+//! server on loopback (Heat on its own hyper server, Keystone and the collector on wiremock).
 
 mod collector;
 mod heat;
@@ -40,7 +40,7 @@ impl Fakes {
             collector::CollectorFake::start(collector_spec)
         );
         heat.set_hook(collector::MONITORING_TARGET, collector.hook());
-        let heat_url = format!("{}/v1/{}", heat.server.uri(), heat_spec.project_id);
+        let heat_url = format!("{}/v1/{}", heat.uri(), heat_spec.project_id);
         let keystone = keystone::start(&heat_spec.project_id, heat_url, tokens).await;
         Fakes {
             keystone,
@@ -68,7 +68,7 @@ impl Fakes {
 
     /// Heat's orchestration endpoint for the project.
     pub fn heat_url(&self) -> String {
-        format!("{}/v1/{}", self.heat.server.uri(), self.project_id)
+        format!("{}/v1/{}", self.heat.uri(), self.project_id)
     }
 
     /// Every call the fake Heat received so far, in order.
@@ -104,7 +104,7 @@ impl std::fmt::Debug for Fakes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Fakes")
             .field("keystone", &self.keystone.uri())
-            .field("heat", &self.heat.server.uri())
+            .field("heat", &self.heat.uri())
             .field("collector", &self.collector.server.uri())
             .finish()
     }

@@ -126,7 +126,24 @@ def osc():
     check("cli deleted stack is gone by name", "not found" in err.lower(), err)
 
 
+def osc_get_file():
+    """heatclient sends the files get_file names in the request's `files` map."""
+    with tempfile.TemporaryDirectory() as folder:
+        with open(os.path.join(folder, "script.sh"), "w") as f:
+            f.write("#!/bin/sh\necho heatbed\n")
+        path = os.path.join(folder, "files.yaml")
+        with open(path, "w") as f:
+            f.write("heat_template_version: 2016-10-14\n"
+                    "outputs:\n  script: {value: {get_file: script.sh}}\n")
+        created = cli("stack", "create", "-t", path, "--wait", "file_stack", "-f", "json")
+        check("cli create with get_file", created["stack_status"] == "CREATE_COMPLETE", created)
+        output = cli("stack", "output", "show", "file_stack", "script", "-f", "json")
+        check("cli get_file output", output["output_value"] == "#!/bin/sh\necho heatbed\n", output)
+        cli("stack", "delete", "--yes", "--wait", "file_stack")
+
+
 if __name__ == "__main__":
     sdk()
     osc()
+    osc_get_file()
     print("all client checks passed")

@@ -15,7 +15,8 @@
 //!    resources very often echo their properties as attributes (`name`, `fq_name`, ...);
 //! 2. `show`: the resolved properties plus `id` (Heat's `show` is the backend's view of the
 //!    resource, which is what it was created with);
-//! 3. anything else: the string `<physical id>/<attribute>[/<path item>...]`. It is
+//! 3. anything else: the string `<physical id>/<attribute>[/<path item>...]` (2013-05-23's
+//!    `get_attr` walks the path into the value itself, as Heat's does: null there). It is
 //!    deterministic (the physical id derives from stack id, resource name and generation),
 //!    distinct for distinct resources, attributes and paths, and says where it came from when
 //!    it turns up in a checkpoint. A fake cannot know what a real backend computes, and a
@@ -78,14 +79,17 @@ const RECORDED_IPAM: &str = "5a79909b-2bf3-4e26-8a9c-0bf6bb175457";
 /// The MAC address list every recorded VMI reports (the Contrail mock's shared VMI).
 const RECORDED_MAC: &str = "fa:16:3e:f7:60:7f";
 
-/// The types the table below models: their attributes are checked.
-const MODELLED: [&str; 7] = [
+/// The types the table below and [`super::natives`] model: their attributes are checked.
+const MODELLED: [&str; 10] = [
     "OS::Nova::Server",
     "OS::Contrail::VirtualNetwork",
     "OS::Contrail::VnSubnet",
     "OS::Contrail::VirtualMachineInterface",
     "OS::Contrail::InstanceIp",
     "ESI::Monitoring::MonitoringTarget",
+    "OS::Heat::None",
+    "OS::Heat::TestResource",
+    "OS::Heat::Value",
     "OS::Heat::RandomString",
 ];
 
@@ -157,8 +161,7 @@ pub(super) fn table(
             "link": format!("{}/targets/{physical_id}", world.collector_url.trim_end_matches('/')),
             "monitorer": world.collector_url,
         }),
-        "OS::Heat::RandomString" => json!({"value": physical_id.replace('-', "")}),
-        _ => json!({}),
+        _ => return super::natives::table(kind, physical_id, properties).unwrap_or_default(),
     };
     match attributes {
         Value::Object(map) => map,
@@ -173,12 +176,20 @@ pub(super) struct Attributes<'a> {
     pub(super) hooked: &'a Map<String, Value>,
     pub(super) table: &'a Map<String, Value>,
     pub(super) properties: &'a Value,
+    /// A ResourceGroup's members.
+    pub(super) members: &'a [super::resources::Resource],
 }
 
 impl Attributes<'_> {
     /// `get_attr [r, attribute, path...]` by the module's rules; `None` when a modelled type
     /// lacks the attribute.
     pub(super) fn get(&self, attribute: &str, path: &[Value]) -> Option<Value> {
+        if self.kind == "OS::Heat::ResourceGroup" {
+            let ids: Vec<String> = self.members.iter().map(|m| m.physical_id.clone()).collect();
+            let member =
+                |i: usize, key: &str, path: &[Value]| self.members.get(i)?.view().get(key, path);
+            return super::natives::group_attribute(&ids, attribute, path, &member);
+        }
         let found = self
             .hooked
             .get(attribute)
@@ -201,6 +212,16 @@ impl Attributes<'_> {
             synthetic.push_str(&super::functions::py_str(step));
         }
         Some(Value::String(synthetic))
+    }
+}
+
+impl Attributes<'_> {
+    /// The map `get_attr [r]` answers: properties, overlaid by the table, then the hook.
+    pub(super) fn all(&self) -> Value {
+        let mut all = self.properties.as_object().cloned().unwrap_or_default();
+        all.extend(self.table.clone());
+        all.extend(self.hooked.clone());
+        Value::Object(all)
     }
 }
 
@@ -231,18 +252,6 @@ fn index(n: &serde_json::Number, len: usize) -> Option<usize> {
     } else {
         len.checked_sub(usize::try_from(i.unsigned_abs()).ok()?)
     }
-}
-
-/// The map `get_attr [r]` answers: properties, overlaid by the table, overlaid by the hook.
-pub(super) fn all(
-    hooked: &Map<String, Value>,
-    table: &Map<String, Value>,
-    properties: &Value,
-) -> Value {
-    let mut all = properties.as_object().cloned().unwrap_or_default();
-    all.extend(table.clone());
-    all.extend(hooked.clone());
-    Value::Object(all)
 }
 
 /// Contrail's `virtual_networks` attribute: network ids as `[domain, project, uuid]`.

@@ -12,9 +12,10 @@ use super::template::Template;
 /// Heat's default `max_resources_per_stack`.
 pub(super) const MAX_RESOURCES: usize = 1000;
 
-/// Template indexes in dependency order: a resource comes after every resource it names in
-/// `depends_on`, `get_resource` or `get_attr`; among the ready ones, template order first.
-pub(super) fn order(template: &Template) -> Result<Vec<usize>, HeatError> {
+/// Indexes of the active resources in dependency order: a resource comes after every resource
+/// it names in `depends_on`, `get_resource` or `get_attr`; among the ready ones, template order
+/// first. A reference to an inactive resource (its `condition` failed) is allowed, as in Heat.
+pub(super) fn order(template: &Template, active: &[bool]) -> Result<Vec<usize>, HeatError> {
     if template.resources.len() > MAX_RESOURCES {
         return Err(HeatError::bad_request(
             "RequestLimitExceeded",
@@ -31,6 +32,9 @@ pub(super) fn order(template: &Template) -> Result<Vec<usize>, HeatError> {
     let mut requires: Vec<Vec<usize>> = vec![Vec::new(); count];
     let mut required_by: Vec<Vec<usize>> = vec![Vec::new(); count];
     for (i, decl) in template.resources.iter().enumerate() {
+        if !active[i] {
+            continue;
+        }
         let mut names = decl.depends_on.clone();
         references(&decl.properties, &mut names);
         for name in names {
@@ -44,7 +48,7 @@ pub(super) fn order(template: &Template) -> Result<Vec<usize>, HeatError> {
                     ),
                 )
             })?;
-            if !requires[i].contains(&j) {
+            if active[j] && !requires[i].contains(&j) {
                 requires[i].push(j);
                 required_by[j].push(i);
             }
@@ -52,7 +56,7 @@ pub(super) fn order(template: &Template) -> Result<Vec<usize>, HeatError> {
     }
     let mut waiting: Vec<usize> = requires.iter().map(Vec::len).collect();
     let mut ready: BinaryHeap<Reverse<usize>> = (0..count)
-        .filter(|&i| waiting[i] == 0)
+        .filter(|&i| active[i] && waiting[i] == 0)
         .map(Reverse)
         .collect();
     let mut order = Vec::with_capacity(count);
@@ -65,7 +69,7 @@ pub(super) fn order(template: &Template) -> Result<Vec<usize>, HeatError> {
             }
         }
     }
-    if order.len() < count {
+    if order.len() < active.iter().filter(|a| **a).count() {
         return Err(cycle(template, &requires, &waiting));
     }
     Ok(order)
@@ -110,7 +114,7 @@ mod tests {
             "b": {"type": "T"},
             "a": {"type": "T", "depends_on": "b"},
         }));
-        assert_eq!(order(&t), Ok(vec![1, 2, 0]));
+        assert_eq!(order(&t, &vec![true; t.resources.len()]), Ok(vec![1, 2, 0]));
     }
 
     #[test]
@@ -120,14 +124,16 @@ mod tests {
             "b": {"type": "T", "properties": {"x": {"get_resource": "a"}}},
             "c": {"type": "T"},
         }));
-        let error = order(&t).expect_err("cycle");
+        let error = order(&t, &vec![true; t.resources.len()]).expect_err("cycle");
         assert_eq!(
             error.body()["error"]["message"],
             "Circular Dependency Found: {a: {b}, b: {a}}"
         );
         let t = template(json!({"a": {"type": "T", "depends_on": "nope"}}));
         assert_eq!(
-            order(&t).expect_err("missing").body()["error"]["message"],
+            order(&t, &vec![true; t.resources.len()])
+                .expect_err("missing")
+                .body()["error"]["message"],
             "The specified reference \"nope\" (in a) is incorrect."
         );
     }
@@ -145,11 +151,16 @@ mod tests {
             })
             .collect();
         let t = template(serde_json::Value::Object(resources));
-        assert_eq!(order(&t).map(|o| o.len()), Ok(MAX_RESOURCES));
+        assert_eq!(
+            order(&t, &vec![true; t.resources.len()]).map(|o| o.len()),
+            Ok(MAX_RESOURCES)
+        );
         let mut over = t.clone();
         over.resources.push(over.resources[0].clone());
         assert_eq!(
-            order(&over).expect_err("limit").body()["error"]["type"],
+            order(&over, &vec![true; over.resources.len()])
+                .expect_err("limit")
+                .body()["error"]["type"],
             "RequestLimitExceeded"
         );
     }

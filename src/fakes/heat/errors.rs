@@ -2,7 +2,6 @@
 //! body Heat's fault middleware writes (`{"code", "title", "explanation", "error": {...}}`).
 
 use serde_json::json;
-use wiremock::ResponseTemplate;
 
 /// A request the fake refuses, with the Heat exception type and message it would carry.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -136,11 +135,6 @@ impl HeatError {
             "error": {"message": message, "traceback": null, "type": kind},
             "title": title,
         })
-    }
-
-    /// The complete response.
-    pub(super) fn response(&self) -> ResponseTemplate {
-        ResponseTemplate::new(self.status()).set_body_json(self.body())
     }
 }
 

@@ -1,22 +1,26 @@
-//! Fake Heat v1: a stateful stack simulator behind one wiremock responder.
+//! Fake Heat v1: a stateful stack simulator behind one responder on its own HTTP server.
 //!
-//! - [`server`]: the running fake ([`HeatFake`]); [`router`]: its responder (token check,
-//!   routing, injected errors, latency, journal).
+//! - [`server`]: the running fake ([`HeatFake`]); [`http`]: its HTTP server; [`router`]: its
+//!   responder (token check, routing, injected errors, latency, journal).
 //! - [`writes`] and [`reads`]: the API calls; [`views`]: the JSON they answer.
 //! - [`state`]: stacks, journal, scenario rules; [`stack`]: one stack and its status machine.
-//! - [`template`], [`functions`], [`resources`], [`attributes`]: templates, HOT functions,
-//!   resources and their attributes; [`ids`]: deterministic ids.
+//! - [`template`], [`functions`], [`resources`], [`deps`], [`scope`], [`attributes`],
+//!   [`natives`]: templates, HOT functions, resources in dependency order, what functions see,
+//!   attributes of modelled, unmodelled and Heat's own types; [`ids`]: deterministic ids.
 
 mod attributes;
 mod deps;
 mod errors;
 mod functions;
+mod http;
 mod ids;
 mod journal;
+mod natives;
 mod params;
 mod reads;
 mod resources;
 mod router;
+mod scope;
 mod server;
 mod stack;
 mod state;

@@ -43,9 +43,8 @@ pub(super) fn coerce(decl: &ParamDecl, value: Value) -> Result<Value, HeatError>
             Value::Array(Vec::new())
         }
         (ParamKind::CommaDelimitedList, Value::String(s)) => Value::Array(
-            s.split(',')
-                .map(|i| Value::String(i.trim().into()))
-                .collect(),
+            // Heat splits on commas and keeps the spaces.
+            s.split(',').map(|i| Value::String(i.into())).collect(),
         ),
         (ParamKind::CommaDelimitedList, other) => {
             return Err(invalid(format!(

@@ -219,7 +219,10 @@ pub(super) fn events(
 
 /// `POST /validate`.
 pub(super) fn validate(body: &Value) -> Result<Reply, HeatError> {
-    let template = Template::parse(body.get("template").unwrap_or(&Value::Null))?;
+    let mut template = Template::parse(body.get("template").unwrap_or(&Value::Null))?;
+    if let Some(body) = body.as_object() {
+        template.files = super::writes::files(body)?;
+    }
     super::resources::validate_template(&template, &super::template::Params::default())?;
     let mut parameters = Map::new();
     for p in &template.parameters {

@@ -1,16 +1,17 @@
-//! A stack's resources: created in dependency order with their properties resolved, kept,
-//! replaced (next generation, new physical id) or deleted on update, and the [`Scope`] through
-//! which properties and outputs read them.
+//! A stack's resources: the template validated as Heat validates it, resources created in
+//! dependency order with their properties resolved, kept, replaced (next generation, new
+//! physical id) or deleted on update; outputs resolved against them.
 
 use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use super::attributes::{self, Attributes, Hooks, ResourceEvent, World};
+use super::attributes::{self, Hooks, ResourceEvent, World};
 use super::deps;
 use super::errors::HeatError;
-use super::functions::{Scope, evaluate, validate};
+use super::functions::{self, Env, Failure};
 use super::ids;
+use super::scope::StackScope;
 use super::template::{Params, ResourceDecl, Template};
 
 /// A created resource.
@@ -21,8 +22,24 @@ pub(super) struct Resource {
     pub(super) physical_id: String,
     pub(super) generation: u32,
     pub(super) properties: Value,
-    hooked: Map<String, Value>,
-    table: Map<String, Value>,
+    pub(super) hooked: Map<String, Value>,
+    pub(super) table: Map<String, Value>,
+    /// A ResourceGroup's members (not nested further).
+    pub(super) members: Vec<Resource>,
+}
+
+impl Resource {
+    /// The resource as `get_attr` sees it.
+    pub(super) fn view(&self) -> attributes::Attributes<'_> {
+        attributes::Attributes {
+            kind: &self.kind,
+            physical_id: &self.physical_id,
+            hooked: &self.hooked,
+            table: &self.table,
+            properties: &self.properties,
+            members: &self.members,
+        }
+    }
 }
 
 /// Who the resources belong to and what they can call.
@@ -33,45 +50,68 @@ pub(super) struct Owner<'a> {
     pub(super) world: &'a World,
 }
 
-/// Checks that `template` can be realized with `params` the way Heat validates a stack
-/// (dependencies, then each resource's properties, then the outputs), without calling any hook:
-/// run before [`realize`] so a template error leaves no trace in other fakes.
+/// The resources that exist (their `condition` holds) and the order to create them in.
+pub(super) struct Plan {
+    active: Vec<bool>,
+    order: Vec<usize>,
+}
+
+/// Heat's stack validation (also `POST /validate`): the conditions, which resources exist,
+/// the dependency order, each resource's properties parsed and validated in that order, then
+/// each enabled output's value.
+pub(super) fn validate_template(template: &Template, params: &Params) -> Result<Plan, HeatError> {
+    let all = vec![true; template.resources.len()];
+    let scope = StackScope::new(template, &all, params, &[], true);
+    let env = env(template, &scope);
+    functions::validate_section(&env)?;
+    let active = template
+        .resources
+        .iter()
+        .map(|d| {
+            let path = format!("resources.{}.condition", d.name);
+            functions::enabled(d.condition.as_ref(), &path, &env)
+        })
+        .collect::<Result<Vec<bool>, _>>()?;
+    let order = deps::order(template, &active)?;
+    let scope = StackScope::new(template, &active, params, &[], true);
+    let env = self::env(template, &scope);
+    for &i in &order {
+        let decl = &template.resources[i];
+        let path = format!("resources.{}.properties", decl.name);
+        functions::parse(&decl.properties, &path, &env, false)?;
+        let path = ["resources", decl.name.as_str(), "properties"];
+        functions::validate(&decl.properties, &path, &env)?;
+    }
+    for output in &template.outputs {
+        let path = format!("outputs.{}.condition", output.key);
+        if functions::enabled(output.condition.as_ref(), &path, &env)? {
+            let path = format!("outputs.{}.value", output.key);
+            functions::parse(&output.value, &path, &env, false)?;
+            functions::validate(&output.value, &["outputs", &output.key, "value"], &env)?;
+        }
+    }
+    Ok(Plan { active, order })
+}
+
+fn env<'a>(template: &'a Template, scope: &'a StackScope<'_>) -> Env<'a> {
+    Env::new(template.date, scope, &template.files, &template.conditions)
+}
+
+/// Checks that `template` can be realized with `params` without calling any hook: run before
+/// [`realize`] so a template error leaves no trace in other fakes.
 pub(super) fn check(
     owner: &Owner<'_>,
     template: &Template,
     params: &Params,
     previous: &[Resource],
 ) -> Result<(), HeatError> {
-    let order = validate_template(template, params)?;
+    let plan = validate_template(template, params)?;
     let hooks = Hooks::new();
     let dry = Owner {
         hooks: &hooks,
         ..*owner
     };
-    build(&dry, template, params, previous, &order).map(drop)
-}
-
-/// Heat's template validation (also `POST /validate`): the dependency order, then each
-/// resource's properties in that order, then the outputs. Returns the order.
-pub(super) fn validate_template(
-    template: &Template,
-    params: &Params,
-) -> Result<Vec<usize>, HeatError> {
-    let order = deps::order(template)?;
-    let scope = StackScope::new(template, params, &[], true);
-    for &i in &order {
-        let decl = &template.resources[i];
-        let path = ["resources", decl.name.as_str(), "properties"];
-        validate(&decl.properties, &path, &scope)?;
-    }
-    for output in &template.outputs {
-        validate(
-            &output.value,
-            &["outputs", output.key.as_str(), "value"],
-            &scope,
-        )?;
-    }
-    Ok(order)
+    build(&dry, template, params, previous, &plan).map(drop)
 }
 
 /// Brings the resources from `previous` to what `template` declares: unchanged ones are kept,
@@ -82,9 +122,10 @@ pub(super) fn realize(
     params: &Params,
     previous: &[Resource],
 ) -> Result<Vec<Resource>, HeatError> {
-    let resources = build(owner, template, params, previous, &deps::order(template)?)?;
+    let plan = validate_template(template, params)?;
+    let resources = build(owner, template, params, previous, &plan)?;
     for old in previous {
-        if !template.resources.iter().any(|d| d.name == old.name) {
+        if !resources.iter().any(|r| r.name == old.name) {
             notify_deleted(owner, old);
         }
     }
@@ -99,19 +140,31 @@ pub(super) fn delete_all(owner: &Owner<'_>, resources: &[Resource]) {
         .for_each(|r| notify_deleted(owner, r));
 }
 
-/// Evaluates `value` (an output) against the stack; attributes are null unless `ready`.
-pub(super) fn resolve(
-    value: &Value,
+/// An output's value (null when its condition fails); attributes are null unless `ready`.
+pub(super) fn resolve_output(
+    output: &super::template::OutputDecl,
     template: &Template,
     params: &Params,
     resources: &[Resource],
     ready: bool,
-) -> Result<Value, HeatError> {
-    evaluate(
-        value,
-        &StackScope::new(template, params, resources, ready),
-        template.modern,
-    )
+) -> Result<Value, String> {
+    let active: Vec<bool> = template
+        .resources
+        .iter()
+        .map(|d| resources.iter().any(|r| r.name == d.name))
+        .collect();
+    let scope = StackScope::new(template, &active, params, resources, ready);
+    let env = env(template, &scope);
+    let path = format!("outputs.{}.condition", output.key);
+    match functions::enabled(output.condition.as_ref(), &path, &env) {
+        Ok(true) => {}
+        Ok(false) => return Ok(Value::Null),
+        Err(error) => return Err(error.message()),
+    }
+    functions::resolve(&output.value, &env).map_err(|failure| match failure {
+        Failure::Refused(error) => error.message(),
+        Failure::Unresolved(message) => message,
+    })
 }
 
 fn build(
@@ -119,15 +172,16 @@ fn build(
     template: &Template,
     params: &Params,
     previous: &[Resource],
-    order: &[usize],
+    plan: &Plan,
 ) -> Result<Vec<Resource>, HeatError> {
     let previous: HashMap<&str, &Resource> =
         previous.iter().map(|r| (r.name.as_str(), r)).collect();
-    let mut scope = StackScope::new(template, params, &[], true);
-    let mut done: Vec<(usize, Resource)> = Vec::with_capacity(order.len());
-    for &i in order {
+    let mut scope = StackScope::new(template, &plan.active, params, &[], true);
+    let mut done: Vec<(usize, Resource)> = Vec::with_capacity(plan.order.len());
+    for &i in &plan.order {
         let decl = &template.resources[i];
-        let properties = evaluate(&decl.properties, &scope, template.modern)?;
+        let properties = functions::resolve(&decl.properties, &env(template, &scope))
+            .map_err(|f| f.into_heat(&format!("resources.{}.properties", decl.name)))?;
         let old = previous.get(decl.name.as_str()).copied();
         let resource = match old.filter(|o| o.kind == decl.kind && o.properties == properties) {
             Some(kept) => kept.clone(),
@@ -148,8 +202,39 @@ fn build(
 }
 
 fn create(owner: &Owner<'_>, decl: &ResourceDecl, properties: Value, generation: u32) -> Resource {
+    let members = if decl.kind == "OS::Heat::ResourceGroup" {
+        super::natives::group_members(&properties)
+            .into_iter()
+            .enumerate()
+            .map(|(i, (kind, properties))| {
+                let name = format!("{}-{i}", decl.name);
+                let member = ResourceDecl {
+                    name: name.clone(),
+                    kind,
+                    properties: Value::Null,
+                    depends_on: Vec::new(),
+                    condition: None,
+                };
+                instantiate(owner, &member, properties, generation, Vec::new())
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    instantiate(owner, decl, properties, generation, members)
+}
+
+fn instantiate(
+    owner: &Owner<'_>,
+    decl: &ResourceDecl,
+    properties: Value,
+    generation: u32,
+    members: Vec<Resource>,
+) -> Resource {
     let generated = ids::physical_id(owner.stack_id, &decl.name, generation);
-    let physical_id = attributes::physical_id(&decl.kind, &properties, generated);
+    let physical_id =
+        super::natives::physical_name(&decl.kind, owner.stack_name, &decl.name, &generated)
+            .unwrap_or_else(|| attributes::physical_id(&decl.kind, &properties, generated));
     let table = attributes::table(&decl.kind, &physical_id, &properties, owner.world);
     let hooked = owner.hooks.get(&decl.kind).map_or_else(Map::new, |hook| {
         hook.created(&ResourceEvent {
@@ -169,10 +254,15 @@ fn create(owner: &Owner<'_>, decl: &ResourceDecl, properties: Value, generation:
         properties,
         hooked,
         table,
+        members,
     }
 }
 
 fn notify_deleted(owner: &Owner<'_>, resource: &Resource) {
+    resource
+        .members
+        .iter()
+        .for_each(|m| notify_deleted(owner, m));
     if let Some(hook) = owner.hooks.get(&resource.kind) {
         hook.deleted(&ResourceEvent {
             stack_id: owner.stack_id,
@@ -182,95 +272,5 @@ fn notify_deleted(owner: &Owner<'_>, resource: &Resource) {
             physical_id: &resource.physical_id,
             properties: &resource.properties,
         });
-    }
-}
-
-/// What functions see of a stack: its parameters and its resources (by name).
-struct StackScope<'a> {
-    params: &'a Params,
-    declared: HashMap<&'a str, &'a ResourceDecl>,
-    created: HashMap<String, Resource>,
-    ready: bool,
-}
-
-impl<'a> StackScope<'a> {
-    fn new(
-        template: &'a Template,
-        params: &'a Params,
-        resources: &[Resource],
-        ready: bool,
-    ) -> Self {
-        StackScope {
-            params,
-            declared: template
-                .resources
-                .iter()
-                .map(|d| (d.name.as_str(), d))
-                .collect(),
-            created: resources
-                .iter()
-                .map(|r| (r.name.clone(), r.clone()))
-                .collect(),
-            ready,
-        }
-    }
-
-    fn add(&mut self, resource: &Resource) {
-        self.created.insert(resource.name.clone(), resource.clone());
-    }
-}
-
-impl Scope for StackScope<'_> {
-    fn param(&self, name: &str) -> Option<&Value> {
-        self.params.typed.get(name)
-    }
-
-    fn has_resource(&self, name: &str) -> bool {
-        self.declared.contains_key(name)
-    }
-
-    fn knows_attribute(&self, resource: &str, attribute: &str) -> bool {
-        let Some(decl) = self.declared.get(resource) else {
-            return false;
-        };
-        !attributes::is_modelled(&decl.kind)
-            || decl.properties.get(attribute).is_some()
-            || attributes::table(&decl.kind, "", &decl.properties, &World::default())
-                .contains_key(attribute)
-    }
-
-    fn reference(&self, name: &str) -> Value {
-        // Heat's FnGetRefId of a resource without a physical id is its name.
-        self.created.get(name).map_or_else(
-            || Value::String(name.into()),
-            |r| Value::String(r.physical_id.clone()),
-        )
-    }
-
-    fn attribute(
-        &self,
-        resource: &str,
-        attribute: Option<&str>,
-        path: &[Value],
-    ) -> Result<Value, HeatError> {
-        let Some(r) = self.created.get(resource).filter(|_| self.ready) else {
-            return Ok(Value::Null);
-        };
-        let Some(attribute) = attribute else {
-            return Ok(attributes::all(&r.hooked, &r.table, &r.properties));
-        };
-        let view = Attributes {
-            kind: &r.kind,
-            physical_id: &r.physical_id,
-            hooked: &r.hooked,
-            table: &r.table,
-            properties: &r.properties,
-        };
-        view.get(attribute, path).ok_or_else(|| {
-            HeatError::bad_request(
-                "InvalidTemplateAttribute",
-                format!("The Referenced Attribute ({resource} {attribute}) is incorrect."),
-            )
-        })
     }
 }

@@ -5,10 +5,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use percent_encoding::percent_decode_str;
 use serde_json::{Value, json};
-use wiremock::http::HeaderValue;
-use wiremock::{Request, Respond, ResponseTemplate};
 
 use super::errors::HeatError;
+use super::http::{HttpRequest, HttpResponse};
 use super::journal::{self, HeatCall};
 use super::reads::{self, LOOKUP_PATHS};
 use super::state::{HeatState, Reply};
@@ -22,10 +21,11 @@ pub(super) struct HeatResponder {
     pub(super) tokens: Tokens,
 }
 
-impl Respond for HeatResponder {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
+impl HeatResponder {
+    /// Answers one request.
+    pub(super) fn respond(&self, request: &HttpRequest) -> HttpResponse {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        let method = request.method.as_str().to_string();
+        let method = request.method.clone();
         let segments: Vec<String> = request
             .url
             .path()
@@ -75,25 +75,22 @@ impl Respond for HeatResponder {
             Some(q) => format!("{}?{q}", request.url.path()),
             None => request.url.path().to_string(),
         };
-        let response = match result {
+        let mut response = match result {
             Ok(reply) => reply_response(reply),
-            Err(error) => (error.status(), error.response()),
+            Err(error) => HttpResponse::error(&error),
         };
         state.journal.push(HeatCall {
             method,
             path,
             body: journal::redacted_body(&request.body, &hidden),
-            status: response.0,
+            status: response.status,
         });
         let latency = state.spec.latency.unwrap_or_default()
             + stack_name
                 .and_then(|n| state.rule(&n).and_then(|r| r.latency))
                 .unwrap_or_default();
-        if latency.is_zero() {
-            response.1
-        } else {
-            response.1.set_delay(latency)
-        }
+        response.delay = latency;
+        response
     }
 }
 
@@ -207,7 +204,7 @@ fn route(state: &mut HeatState, call: &Call<'_>) -> Result<Reply, HeatError> {
 /// 401 without a token Keystone issued; 403 when its project is not the URL's tenant.
 fn authorize(
     tokens: &Tokens,
-    request: &Request,
+    request: &HttpRequest,
     segments: &[String],
     project: &str,
 ) -> Result<(), HeatError> {
@@ -234,13 +231,18 @@ fn authorize(
     Ok(())
 }
 
-fn reply_response(reply: Reply) -> (u16, ResponseTemplate) {
-    let mut response = ResponseTemplate::new(reply.status);
-    if let Some(body) = reply.body {
-        response = response.set_body_json(body);
+fn reply_response(reply: Reply) -> HttpResponse {
+    let mut response = match &reply.body {
+        Some(body) => HttpResponse::json(reply.status, body),
+        None => HttpResponse {
+            status: reply.status,
+            headers: Vec::new(),
+            body: None,
+            delay: std::time::Duration::ZERO,
+        },
+    };
+    if let Some(location) = reply.location {
+        response.headers.push(("location", location));
     }
-    if let Some(location) = reply.location.and_then(|l| HeaderValue::from_str(&l).ok()) {
-        response = response.insert_header("Location", location);
-    }
-    (reply.status, response)
+    response
 }

@@ -1,51 +1,56 @@
-//! The running fake Heat: one wiremock server whose single responder is
+//! The running fake Heat: its HTTP server ([`super::http`]) whose single responder is
 //! `router::HeatResponder`, and the state it shares with it.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer};
-
 use super::attributes::{self, ResourceHook};
 use super::journal::HeatCall;
-use super::{router, state};
+use super::{http, router, state};
 use crate::fakes::keystone::Tokens;
 use crate::scenario::HeatSpec;
 
 /// The running fake Heat.
 pub(in crate::fakes) struct HeatFake {
-    pub(in crate::fakes) server: MockServer,
+    server: http::HttpServer,
     state: Arc<Mutex<state::HeatState>>,
 }
 
 impl HeatFake {
     /// Starts the fake for `spec`; `collector_url` is where monitoring target links point.
+    ///
+    /// # Panics
+    /// When no loopback port can be bound (the machine is out of ports).
     pub(in crate::fakes) async fn start(
         spec: &HeatSpec,
         collector_url: &str,
         tokens: Tokens,
     ) -> HeatFake {
-        let server = MockServer::builder()
-            .disable_request_recording()
-            .start()
-            .await;
         let world = attributes::World {
             collector_url: collector_url.to_string(),
         };
         let state = Arc::new(Mutex::new(state::HeatState::new(
             spec.clone(),
             world,
-            server.uri(),
+            String::new(),
         )));
-        Mock::given(any())
-            .respond_with(router::HeatResponder {
-                state: Arc::clone(&state),
-                tokens,
-            })
-            .named("heat: dispatcher")
-            .mount(&server)
-            .await;
+        let responder = Arc::new(router::HeatResponder {
+            state: Arc::clone(&state),
+            tokens,
+        });
+        let server = http::serve(responder)
+            .await
+            .expect("the fake Heat binds a loopback port");
+        state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .uri
+            .clone_from(&server.uri);
         HeatFake { server, state }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub(in crate::fakes) fn uri(&self) -> String {
+        self.server.uri.clone()
     }
 
     /// Every call so far.

@@ -5,28 +5,24 @@ use serde_json::{Map, Value};
 
 use super::errors::HeatError;
 use super::functions::py_str;
+use super::functions::versions::{VERSIONS, date_of};
 use super::params::{coerce, shown};
 
-/// Template versions whose functions JSON-encode maps and lists (`ReplaceJson`, `JoinMultiple`).
-const MODERN_FROM: &str = "2015-10-15";
-
-/// Release names Heat accepts as `heat_template_version`, with their dates.
-const RELEASES: [(&str, &str); 6] = [
-    ("newton", "2016-10-14"),
-    ("ocata", "2017-02-24"),
-    ("pike", "2017-09-01"),
-    ("queens", "2018-03-02"),
-    ("rocky", "2018-08-31"),
-    ("wallaby", "2021-04-16"),
-];
+/// How deep a template may nest (maps and lists): deeper is a 400, so nothing that walks a
+/// template can run out of stack. YAML parsing already stops at 64 levels, JSON at 128.
+const MAX_DEPTH: usize = 128;
 
 /// A parsed HOT template.
 #[derive(Debug, Clone)]
 pub(super) struct Template {
     /// The template as parsed, answered by template show.
     pub(super) raw: Value,
-    /// From 2015-10-15 on, `str_replace` and `list_join` JSON-encode maps and lists.
-    pub(super) modern: bool,
+    /// The version's date (aliases resolved): which functions exist and how they behave.
+    pub(super) date: &'static str,
+    /// The `conditions` section (2016-10-14 on).
+    pub(super) conditions: Map<String, Value>,
+    /// The request's `files` (`get_file`), set by create and update.
+    pub(super) files: Map<String, Value>,
     /// `description`, or Heat's `No description`.
     pub(super) description: String,
     /// Declared parameters, in template order.
@@ -65,6 +61,8 @@ pub(super) struct ResourceDecl {
     pub(super) kind: String,
     pub(super) properties: Value,
     pub(super) depends_on: Vec<String>,
+    /// `condition` (2016-10-14 on): the resource exists only when it holds.
+    pub(super) condition: Option<Value>,
 }
 
 /// One output.
@@ -73,6 +71,8 @@ pub(super) struct OutputDecl {
     pub(super) key: String,
     pub(super) description: String,
     pub(super) value: Value,
+    /// `condition`: the output is null unless it holds.
+    pub(super) condition: Option<Value>,
 }
 
 /// Parameters resolved for a stack: the typed values functions see, and the strings show prints.
@@ -124,25 +124,34 @@ impl Template {
             }
             None => return Err(HeatError::invalid("Template format version not found.")),
         };
-        let date = RELEASES
-            .iter()
-            .find(|(name, _)| *name == version)
-            .map_or(version.as_str(), |(_, date)| date);
-        if !is_date(date) || date < "2013-05-23" {
+        let Some(date) = date_of(&version) else {
+            let mut available: Vec<&str> = VERSIONS.iter().map(|(d, _)| *d).collect();
+            available.extend(VERSIONS.iter().filter_map(|(_, alias)| *alias));
+            available.sort_unstable();
             return Err(HeatError::bad_request(
                 "InvalidTemplateVersion",
-                format!("The template version is invalid: \"heat_template_version: {version}\""),
+                format!(
+                    "The template version is invalid: \"heat_template_version: {version}\". \
+                     \"heat_template_version\" should be one of: {}",
+                    available.join(", ")
+                ),
             ));
-        }
+        };
+        check_depth(&raw)?;
         for key in root.keys() {
-            if !SECTIONS.contains(&key.as_str()) {
-                return Err(HeatError::invalid(format!(
-                    "\"{key}\" is not a valid keyword inside a HOT template"
-                )));
+            let known =
+                SECTIONS.contains(&key.as_str()) || (key == "conditions" && date >= "2016-10-14");
+            if !known {
+                return Err(HeatError::bad_request(
+                    "InvalidTemplateSection",
+                    format!("The template section is invalid: {key}"),
+                ));
             }
         }
         Ok(Template {
-            modern: date >= MODERN_FROM,
+            date,
+            conditions: section(root, "conditions")?,
+            files: Map::new(),
             description: match root.get("description") {
                 Some(Value::String(s)) => s.clone(),
                 Some(other) => py_str(other),
@@ -213,16 +222,33 @@ impl Template {
     }
 }
 
-/// Top-level keys of a HOT template.
-const SECTIONS: [&str; 7] = [
+/// Top-level keys of a HOT template (`conditions` too from 2016-10-14 on).
+const SECTIONS: [&str; 6] = [
     "heat_template_version",
     "description",
     "parameter_groups",
     "parameters",
     "resources",
     "outputs",
-    "conditions",
 ];
+
+/// Refuses a template nested deeper than [`MAX_DEPTH`], walking it without recursion.
+fn check_depth(raw: &Value) -> Result<(), HeatError> {
+    let mut stack = vec![(raw, 0usize)];
+    while let Some((value, depth)) = stack.pop() {
+        if depth > MAX_DEPTH {
+            return Err(HeatError::invalid(format!(
+                "heatbed: the template nests deeper than {MAX_DEPTH} levels"
+            )));
+        }
+        match value {
+            Value::Object(map) => stack.extend(map.values().map(|v| (v, depth + 1))),
+            Value::Array(items) => stack.extend(items.iter().map(|v| (v, depth + 1))),
+            _ => {}
+        }
+    }
+    Ok(())
+}
 
 fn parse_text(text: &str) -> Result<Value, HeatError> {
     if ![
@@ -244,16 +270,6 @@ fn parse_text(text: &str) -> Result<Value, HeatError> {
         serde_saphyr::from_str_with_options::<Value>(text, options).map_err(|e| e.to_string())
     };
     parsed.map_err(|e| HeatError::invalid(format!("Error parsing template: {e}")))
-}
-
-fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 fn section(root: &Map<String, Value>, name: &str) -> Result<Map<String, Value>, HeatError> {
@@ -326,13 +342,24 @@ fn resource_decl(name: &str, decl: &Value) -> Result<ResourceDecl, HeatError> {
         kind,
         properties,
         depends_on,
+        condition: decl.get("condition").cloned(),
     })
 }
 
 fn output_decl(key: &str, decl: &Value) -> Result<OutputDecl, HeatError> {
-    let decl = decl
-        .as_object()
-        .ok_or_else(|| HeatError::invalid(format!("Output {key} is not a map")))?;
+    let decl = decl.as_object().ok_or_else(|| {
+        HeatError::invalid(format!(
+            "Output validation error: outputs.{key}: Output definitions must be a map. Found a \
+             {} instead",
+            super::functions::type_name(decl)
+        ))
+    })?;
+    if !decl.contains_key("value") {
+        return Err(HeatError::invalid(format!(
+            "Output validation error: outputs.{key}: Each output definition must contain a \
+             value key."
+        )));
+    }
     Ok(OutputDecl {
         key: key.into(),
         description: decl
@@ -341,5 +368,6 @@ fn output_decl(key: &str, decl: &Value) -> Result<OutputDecl, HeatError> {
             .unwrap_or("No description given")
             .into(),
         value: decl.get("value").cloned().unwrap_or(Value::Null),
+        condition: decl.get("condition").cloned(),
     })
 }

@@ -138,14 +138,13 @@ pub(super) fn outputs(stack: &Stack, rule: Option<&StackRule>) -> Vec<Output> {
         .map(|decl| Output {
             key: decl.key.clone(),
             description: decl.description.clone(),
-            value: resources::resolve(
-                &decl.value,
+            value: resources::resolve_output(
+                decl,
                 &stack.template,
                 &stack.params,
                 &stack.resources,
                 ready,
-            )
-            .map_err(|e| e.message()),
+            ),
         })
         .collect();
     let Some(rule) = rule else {

@@ -34,7 +34,8 @@ pub(super) fn create(state: &mut HeatState, body: &Value) -> Result<Reply, HeatE
             message: format!("The Stack ({name}) already exists."),
         });
     }
-    let template = Template::parse(template_of(body)?)?;
+    let mut template = Template::parse(template_of(body)?)?;
+    template.files = files(body)?;
     let given = parameters(body)?;
     let id = state.next_id(&name);
     let pseudo = Pseudo {
@@ -92,10 +93,13 @@ pub(super) fn update(
         ));
     }
     let existing = patch || bool_field(body, "existing")?.unwrap_or(false);
-    let template = match body.get("template") {
+    let mut template = match body.get("template") {
         None | Some(Value::Null) if existing => stack.template.clone(),
         _ => Template::parse(template_of(body)?)?,
     };
+    if body.contains_key("files") || !existing {
+        template.files = files(body)?;
+    }
     let mut given = if existing {
         stack.given.clone()
     } else {
@@ -198,6 +202,18 @@ fn template_of(body: &Map<String, Value>) -> Result<&Value, HeatError> {
         _ => Err(HeatError::bad_request(
             "HTTPBadRequest",
             "No template specified",
+        )),
+    }
+}
+
+/// The request's `files` map (python-heatclient sends the files `get_file` names).
+pub(super) fn files(body: &Map<String, Value>) -> Result<Map<String, Value>, HeatError> {
+    match body.get("files") {
+        None | Some(Value::Null) => Ok(Map::new()),
+        Some(Value::Object(files)) => Ok(files.clone()),
+        Some(_) => Err(HeatError::bad_request(
+            "HTTPBadRequest",
+            "files must be a map",
         )),
     }
 }

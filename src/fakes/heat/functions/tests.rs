@@ -1,4 +1,4 @@
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::*;
 
@@ -30,16 +30,17 @@ impl Scope for Fixture {
         path: &[Value],
     ) -> Result<Value, HeatError> {
         let value = match attribute {
-            None => Ok(json!({"link": "http://x/targets/1", "nets": {"a": [1, 2]}})),
-            Some("link") => Ok(json!(format!("http://x/targets/{resource}"))),
-            Some("nets") => Ok(json!({"a": [1, 2]})),
-            Some(other) => Err(HeatError::invalid(format!("no {other}"))),
-        }?;
+            None => json!({"link": "http://x/targets/1", "nets": {"a": [1, 2]}}),
+            Some("link") => json!(format!("http://x/targets/{resource}")),
+            Some(_) => json!({"a": [1, 2]}),
+        };
         Ok(crate::fakes::heat::attributes::walk(&value, path).unwrap_or(Value::Null))
     }
 }
 
-fn eval(value: Value, modern: bool) -> Result<Value, HeatError> {
+/// Parse, validate and resolve `value` as an output of a template of version `date`; the
+/// error is the message (a 400's or an `output_error`).
+fn eval(value: Value, date: &str) -> Result<Value, String> {
     let fixture = Fixture {
         params: json!({
             "name": "lb", "version": 1, "ratio": 1.5, "whole": 2.0, "flag": true,
@@ -49,60 +50,75 @@ fn eval(value: Value, modern: bool) -> Result<Value, HeatError> {
         .cloned()
         .unwrap_or_default(),
     };
-    evaluate(&value, &fixture, modern)
+    let (files, conditions) = (
+        json!({"f.txt": "content"})
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+        json!({"yes": true, "no": {"not": "yes"}})
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+    );
+    let env = Env::new(date, &fixture, &files, &conditions);
+    parse(&value, "outputs.o.value", &env, false).map_err(|e| e.message())?;
+    validate(&value, &["outputs", "o", "value"], &env).map_err(|e| e.message())?;
+    resolve(&value, &env).map_err(|f| match f {
+        Failure::Refused(e) => e.message(),
+        Failure::Unresolved(m) => m,
+    })
 }
+
+const OLD: &str = "2013-05-23";
+const NEW: &str = "2021-04-16";
 
 #[test]
 fn get_param_returns_typed_values_and_walks_paths() {
-    assert_eq!(eval(json!({"get_param": "version"}), false), Ok(json!(1)));
+    assert_eq!(eval(json!({"get_param": "version"}), OLD), Ok(json!(1)));
     assert_eq!(
-        eval(json!({"get_param": ["map", "a", 0]}), true),
+        eval(json!({"get_param": ["map", "a", 0]}), NEW),
         Ok(json!(true))
     );
     assert_eq!(
-        eval(json!({"get_param": ["map", "zzz"]}), true),
+        eval(json!({"get_param": ["map", "zzz"]}), NEW),
         Ok(json!(""))
     );
-    let err = eval(json!({"get_param": "nope"}), true).expect_err("undeclared");
     assert_eq!(
-        err.body()["error"]["message"],
-        "The Parameter (nope) was not provided."
+        eval(json!({"get_param": "nope"}), NEW),
+        Err("The Parameter (nope) was not provided.".into())
     );
 }
 
 #[test]
 fn get_resource_and_get_attr_read_the_scope() {
     assert_eq!(
-        eval(json!({"get_resource": "server"}), false),
+        eval(json!({"get_resource": "server"}), OLD),
         Ok(json!("server-id"))
     );
     assert_eq!(
-        eval(json!({"get_attr": ["monitor", "link"]}), false),
-        Ok(json!("http://x/targets/monitor"))
-    );
-    assert_eq!(
-        eval(json!({"get_attr": ["monitor", "nets", "a", 1]}), false),
+        eval(json!({"get_attr": ["monitor", "nets", "a", 1]}), OLD),
         Ok(json!(2))
     );
     assert_eq!(
-        eval(json!({"get_attr": ["monitor", "nets", "zz"]}), false),
-        Ok(Value::Null)
-    );
-    assert_eq!(
-        eval(json!({"get_attr": ["monitor"]}), true).map(|v| v["link"].clone()),
+        eval(json!({"get_attr": ["monitor"]}), NEW).map(|v| v["link"].clone()),
         Ok(json!("http://x/targets/1"))
     );
-    assert!(
-        eval(json!({"get_attr": ["monitor"]}), false).is_err(),
-        "2013 needs an attribute"
+    assert_eq!(
+        eval(json!({"get_attr": ["monitor"]}), OLD),
+        Err(
+            "outputs.o.value.get_attr: Arguments to \"get_attr\" must be of the form \
+             [resource_name, attribute, (path), ...]"
+                .into()
+        )
     );
-    let err = eval(json!({"get_resource": "ghost"}), false).expect_err("unknown");
-    assert_eq!(err.status(), 400);
-    assert_eq!(err.body()["error"]["type"], "InvalidTemplateReference");
+    assert_eq!(
+        eval(json!({"get_attr": ["ghost", "x"]}), OLD),
+        Err("outputs.o.value.get_attr: The specified reference \"ghost\" (in unknown) is incorrect.".into())
+    );
 }
 
 #[test]
-fn str_replace_encodes_like_python() {
+fn str_replace_encodes_like_python_and_prefers_longest_keys() {
     let value = json!({"str_replace": {
         "template": "n=$name v=$version r=$ratio w=$whole f=$flag z=$none",
         "params": {
@@ -112,68 +128,99 @@ fn str_replace_encodes_like_python() {
         },
     }});
     assert_eq!(
-        eval(value, false),
+        eval(value, OLD),
         Ok(json!("n=lb v=1 r=1.5 w=2.0 f=True z="))
     );
-}
-
-#[test]
-fn str_replace_json_encodes_collections_from_2015_10_15() {
     let value = json!({"str_replace": {
-        "template": "m=MAP l=LIST",
-        "params": {"MAP": {"get_param": "map"}, "LIST": {"get_param": "list"}},
+        "template": "$a $ab $abc", "params": {"$a": "X", "$ab": "$a", "$abc": "Z"},
     }});
+    assert_eq!(eval(value, OLD), Ok(json!("X $a Z")));
+    let value =
+        json!({"str_replace": {"template": "m=MAP", "params": {"MAP": {"get_param": "map"}}}});
     assert_eq!(
-        eval(value.clone(), true),
-        Ok(json!(r#"m={"a": [true, null], "b": 1} l=["a", "b"]"#))
+        eval(value.clone(), NEW),
+        Ok(json!(r#"m={"a": [true, null], "b": 1}"#))
     );
-    assert!(eval(value, false).is_err(), "2013-05-23 refuses maps");
-}
-
-#[test]
-fn str_replace_replaces_longest_keys_first_without_rescanning() {
-    let value = json!({"str_replace": {
-        "template": "$a $ab $abc",
-        "params": {"$a": "X", "$ab": "$a", "$abc": "Z"},
-    }});
-    assert_eq!(eval(value, false), Ok(json!("X $a Z")));
-}
-
-#[test]
-fn list_join_joins_one_list_or_many() {
     assert_eq!(
-        eval(json!({"list_join": [",", {"get_param": "list"}]}), false),
+        eval(value, OLD),
+        Err("\"str_replace\" params must be strings or numbers, param MAP is not valid".into())
+    );
+}
+
+#[test]
+fn four_thousand_params_replace_without_recursion() {
+    let params: Map<String, Value> = (0..4000).map(|i| (format!("<{i}>"), json!(i))).collect();
+    let template: String = (0..4000).map(|i| format!("<{i}>")).collect();
+    let value = json!({"str_replace": {"template": template, "params": params}});
+    let expected: String = (0..4000).map(|i| i.to_string()).collect();
+    assert_eq!(eval(value, NEW), Ok(json!(expected)));
+}
+
+#[test]
+fn versions_gate_functions() {
+    let merge = json!({"map_merge": [{"a": 1}, {"b": 2}]});
+    assert_eq!(
+        eval(merge.clone(), OLD),
+        Ok(merge.clone()),
+        "data before 2016-04-08"
+    );
+    assert_eq!(eval(merge, NEW), Ok(json!({"a": 1, "b": 2})));
+    assert_eq!(
+        eval(json!({"Fn::Join": [",", ["a"]]}), "2014-10-16"),
+        Err(
+            "outputs.o.value.Fn::Join: The template version is invalid: The function \
+             Fn::Join is not supported in this version of HOT."
+                .into()
+        )
+    );
+    assert_eq!(
+        eval(json!({"Fn::Join": [",", ["a", "b"]]}), OLD),
         Ok(json!("a,b"))
     );
+}
+
+#[test]
+fn conditions_and_if() {
+    assert_eq!(eval(json!({"if": ["yes", 1, 2]}), NEW), Ok(json!(1)));
+    assert_eq!(eval(json!({"if": ["no", 1, 2]}), NEW), Ok(json!(2)));
+    assert_eq!(eval(json!([{"if": ["no", 1]}, 3]), NEW), Ok(json!([3])));
     assert_eq!(
         eval(
-            json!({"list_join": ["-", ["x", 1, true], [{"k": "v"}, null]]}),
-            true
+            json!({"if": [{"equals": [{"get_param": "name"}, "lb"]}, "a", "b"]}),
+            NEW
         ),
-        Ok(json!(r#"x-1-True-{"k": "v"}-"#))
+        Ok(json!("a"))
     );
-    assert!(eval(json!({"list_join": [",", ["a"], ["b"]]}), false).is_err());
+    assert_eq!(
+        eval(json!({"if": ["maybe", 1, 2]}), NEW),
+        Err("outputs.o.value.if: Invalid condition \"maybe\"".into())
+    );
 }
 
 #[test]
-fn nested_functions_resolve_inside_out() {
-    let value = json!({"list_join": ["/", [
-        {"get_attr": ["monitor", "link"]},
-        {"str_replace": {"template": "v$V", "params": {"$V": {"get_param": "version"}}}},
-    ]]});
-    assert_eq!(eval(value, false), Ok(json!("http://x/targets/monitor/v1")));
-}
-
-#[test]
-fn unknown_functions_and_plain_maps_stay_data() {
-    let value = json!({"get_file": "x", "other": {"a": 1}});
-    assert_eq!(eval(value.clone(), false), Ok(value));
+fn get_file_reads_the_request_files_and_yaql_is_refused() {
+    assert_eq!(
+        eval(json!({"get_file": "f.txt"}), NEW),
+        Ok(json!("content"))
+    );
+    assert_eq!(
+        eval(json!({"get_file": "g.txt"}), NEW),
+        Err("No content found in the \"files\" section for get_file path: g.txt".into())
+    );
+    let yaql = eval(
+        json!({"yaql": {"expression": "$.data.x", "data": {"x": 1}}}),
+        NEW,
+    );
+    assert!(
+        yaql.as_ref()
+            .is_err_and(|e| e.contains("not supported by heatbed") && e.contains("$.data.x")),
+        "{yaql:?}"
+    );
 }
 
 #[test]
 fn python_scalars() {
     assert_eq!(py_str(&json!(1e16)), "1e+16");
-    assert_eq!(py_str(&json!(0.00001)), "1e-05");
     assert_eq!(py_str(&json!(0.1)), "0.1");
     assert_eq!(
         py_json(&json!({"é": [1.0, false]})),

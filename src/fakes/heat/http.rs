@@ -1,0 +1,135 @@
+//! The fake Heat's own HTTP server (hyper): every connection on its own task, every request
+//! answered concurrently (the state lock is held only while a request is routed, latency is
+//! waited outside it), and a body that cannot be read (a malformed chunked encoding, a
+//! connection cut mid-body) answered with Heat's 400 instead of a dropped connection.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{HeaderMap, HeaderName, HeaderValue};
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use super::errors::HeatError;
+use super::router::HeatResponder;
+
+/// A request as the router reads it.
+pub(super) struct HttpRequest {
+    pub(super) method: String,
+    pub(super) url: url::Url,
+    pub(super) headers: HeaderMap,
+    pub(super) body: Vec<u8>,
+}
+
+/// An answer, and how long to hold it back (the scenario's latency).
+pub(super) struct HttpResponse {
+    pub(super) status: u16,
+    pub(super) headers: Vec<(&'static str, String)>,
+    pub(super) body: Option<Vec<u8>>,
+    pub(super) delay: Duration,
+}
+
+impl HttpResponse {
+    /// A JSON answer.
+    pub(super) fn json(status: u16, body: &serde_json::Value) -> Self {
+        HttpResponse {
+            status,
+            headers: vec![("content-type", "application/json".into())],
+            body: Some(body.to_string().into_bytes()),
+            delay: Duration::ZERO,
+        }
+    }
+
+    /// Heat's error answer.
+    pub(super) fn error(error: &HeatError) -> Self {
+        HttpResponse::json(error.status(), &error.body())
+    }
+}
+
+/// The running server; dropping it stops accepting connections.
+pub(super) struct HttpServer {
+    pub(super) uri: String,
+    _stop: watch::Sender<()>,
+}
+
+/// Binds a loopback port and serves `responder` on it.
+pub(super) async fn serve(responder: Arc<HeatResponder>) -> std::io::Result<HttpServer> {
+    let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+    let uri = format!("http://{}", listener.local_addr()?);
+    let (stop, mut stopped) = watch::channel(());
+    tokio::spawn(async move {
+        loop {
+            let stream = tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(_) => continue,
+                },
+                _ = stopped.changed() => break,
+            };
+            let responder = Arc::clone(&responder);
+            tokio::spawn(async move {
+                let service = service_fn(move |request| {
+                    let responder = Arc::clone(&responder);
+                    async move { Ok::<_, Infallible>(answer(&responder, request).await) }
+                });
+                // A connection error (the client went away) ends only this connection.
+                let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    Ok(HttpServer { uri, _stop: stop })
+}
+
+async fn answer(
+    responder: &HeatResponder,
+    request: hyper::Request<Incoming>,
+) -> hyper::Response<Full<Bytes>> {
+    let (parts, body) = request.into_parts();
+    let response = match body.collect().await {
+        Err(e) => HttpResponse::error(&HeatError::bad_request(
+            "HTTPBadRequest",
+            format!("The request body could not be read: {e}"),
+        )),
+        Ok(body) => {
+            let url = url::Url::parse("http://heat.invalid")
+                .and_then(|base| base.join(&parts.uri.to_string()));
+            match url {
+                Err(e) => HttpResponse::error(&HeatError::bad_request(
+                    "HTTPBadRequest",
+                    format!("The request URL is invalid: {e}"),
+                )),
+                Ok(url) => {
+                    let request = HttpRequest {
+                        method: parts.method.as_str().to_string(),
+                        url,
+                        headers: parts.headers,
+                        body: body.to_bytes().to_vec(),
+                    };
+                    responder.respond(&request)
+                }
+            }
+        }
+    };
+    if !response.delay.is_zero() {
+        tokio::time::sleep(response.delay).await;
+    }
+    let mut built = hyper::Response::new(Full::new(Bytes::from(response.body.unwrap_or_default())));
+    *built.status_mut() = hyper::StatusCode::from_u16(response.status)
+        .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    for (name, value) in response.headers {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            built
+                .headers_mut()
+                .insert(HeaderName::from_static(name), value);
+        }
+    }
+    built
+}
