@@ -43,11 +43,12 @@ pub(super) fn gohan_writes(folder: &Folder, flow: &str) -> Vec<GohanWrite> {
 }
 
 /// The scenario for the last of `flows`, the others being its history, after the `initial`
-/// steps.
+/// steps; with the `keyspace` the run must end with, if any.
 pub(super) fn scenario(
     folder: &Folder,
     flows: &[String],
     initial: Vec<Value>,
+    keyspace: Option<Value>,
     scenario_dir: &Path,
 ) -> Result<String, ImportError> {
     let main = flows.last().map(String::as_str).unwrap_or_default();
@@ -107,6 +108,9 @@ pub(super) fn scenario(
         "redactions".into(),
         json!([{"kind": "sort", "key": "dependency"}, {"kind": "job_suffix"}]),
     );
+    if let Some(keyspace) = keyspace {
+        scenario.insert("keyspace".into(), keyspace);
+    }
     let yaml = serde_saphyr::to_string(&Value::Object(scenario))
         .map_err(|e| ImportError::Yaml(e.to_string()))?;
     Ok(format!(

@@ -1,13 +1,12 @@
 //! Reading a recorded flow folder and a heat-template folder.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
-
+use super::store;
 use super::summary::Gap;
 use super::watcher::{self, Event};
-use crate::docs::{ParsedDocument, parse_document};
+use crate::docs::{ParsedDocument, parse_document, read_store_dump};
 
 /// A folder that cannot be imported.
 #[derive(Debug, thiserror::Error)]
@@ -74,12 +73,13 @@ pub(super) struct Recorded {
 pub(super) struct Folder {
     /// Flow name -> its documents, sorted by (number, component).
     pub flows: BTreeMap<String, Vec<Recorded>>,
-    /// `(key, value)` of the `/config` keys the run held before its flows: what the config
-    /// watcher log shows written to keys no flow writes (the run's heat templates, tenant,
-    /// quotas...), then the `--templates` documents the log lacks.
-    pub initial: Vec<(String, Value)>,
+    /// `(key, stored value)` of the `/config` keys the run held before its flows (see
+    /// [`store::initial`]).
+    pub initial: Vec<(String, String)>,
     /// The config watcher log's events, in order (empty without one).
     pub config_log: Vec<Event>,
+    /// The store dump at the end of the run (`result_log/<any>/<name>.dump`), if recorded.
+    pub dump: Option<PathBuf>,
     /// The monitoring watcher log's events, in order (empty without one).
     pub monitoring_log: Vec<Event>,
     /// What could not be derived while reading.
@@ -105,51 +105,46 @@ impl Folder {
             });
         }
         let config_log = watcher::read(dir, "config").unwrap_or_default();
-        let written: BTreeSet<&str> = flows
-            .values()
-            .flatten()
-            .filter(|d| is_gohan(d))
-            .flat_map(|d| &d.document.checkpoints)
-            .map(|c| c.key.as_str())
-            .collect();
-        let mut initial: Vec<(String, Value)> = Vec::new();
-        for event in config_log
-            .iter()
-            .filter(|e| !written.contains(e.key.as_str()))
-        {
-            let found = initial.iter().position(|(k, _)| *k == event.key);
-            match (&event.value, found) {
-                (Some(value), Some(i)) if event.is_set() => initial[i].1 = value.clone(),
-                (Some(value), None) if event.is_set() => {
-                    initial.push((event.key.clone(), value.clone()))
-                }
-                (_, Some(i)) => {
-                    initial.remove(i);
-                }
-                _ => {}
+        let mut dump = store_dump(dir);
+        let dumped = match dump.as_deref().map(read_store_dump) {
+            Some(Ok(entries)) => entries,
+            Some(Err(e)) => {
+                gaps.push(Gap::UnreadableDump {
+                    message: e.to_string(),
+                });
+                dump = None;
+                Vec::new()
             }
-        }
-        for path in sorted_entries(templates)? {
+            None => Vec::new(),
+        };
+        let mut documents = Vec::new();
+        for path in sorted_entries(templates)?
+            .into_iter()
+            .filter(|p| p.is_file())
+        {
             let Some(document) = read_document(&path, &mut gaps)? else {
                 continue;
             };
-            let Some(c) = document
+            if let Some(c) = document
                 .checkpoints
-                .iter()
+                .into_iter()
                 .find(|c| c.key.starts_with("/config/"))
-            else {
-                continue;
-            };
-            if !initial.iter().any(|(k, _)| *k == c.key) {
-                gaps.push(Gap::TemplateNotFromRun { key: c.key.clone() });
-                initial.push((c.key.clone(), c.value.clone()));
+            {
+                documents.push((c.key, c.value));
             }
         }
+        let sources = store::Sources {
+            config_log: &config_log,
+            dump: &dumped,
+            templates: &documents,
+        };
+        let initial = store::initial(&flows, &sources, &mut gaps);
         Ok(Folder {
             flows,
             initial,
             config_log,
             monitoring_log: watcher::read(dir, "monitoring").unwrap_or_default(),
+            dump,
             gaps,
         })
     }
@@ -232,7 +227,7 @@ fn read_document(path: &Path, gaps: &mut Vec<Gap>) -> Result<Option<ParsedDocume
         .take(line.saturating_sub(1))
         .flat_map(|l| [l, "\n"])
         .collect();
-    let (path, message) = (path.to_path_buf(), message);
+    let path = path.to_path_buf();
     match parse_document(&before) {
         Ok(document) if !document.checkpoints.is_empty() => {
             gaps.push(Gap::PartlyReadDocument {
@@ -251,6 +246,15 @@ fn read_document(path: &Path, gaps: &mut Vec<Gap>) -> Result<Option<ParsedDocume
             Ok(None)
         }
     }
+}
+
+/// The first `result_log/<folder>/<name>.dump`, folders and names in sorted order.
+fn store_dump(dir: &Path) -> Option<PathBuf> {
+    let logs = sorted_entries(&dir.join("result_log")).ok()?;
+    logs.iter()
+        .filter(|p| p.is_dir())
+        .flat_map(|p| sorted_entries(p).unwrap_or_default())
+        .find(|p| p.is_file() && p.extension().is_some_and(|e| e == "dump"))
 }
 
 fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, ImportError> {

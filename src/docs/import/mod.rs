@@ -74,7 +74,11 @@ pub fn import(
         .map(|name| {
             let position = ordered.iter().position(|f| f == name).unwrap_or(0);
             let initial = store::steps(&folder, &fixtures);
-            let yaml = build::scenario(&folder, &ordered[..=position], initial, scenario_dir)?;
+            let keyspace = (position + 1 == ordered.len())
+                .then(|| store::keyspace(&folder, scenario_dir))
+                .flatten();
+            let flows = &ordered[..=position];
+            let yaml = build::scenario(&folder, flows, initial, keyspace, scenario_dir)?;
             Ok(Imported {
                 flow: name.to_string(),
                 file_name: format!("{}.yaml", snake(name)),

@@ -1,11 +1,15 @@
 //! The store the recorded run started from, as fixture files and the `put` steps that write
 //! them first in every scenario of the folder.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use super::folder::Folder;
+use super::folder::{Folder, Recorded, is_gohan};
+use super::relative;
+use super::summary::Gap;
+use super::watcher::Event;
 use crate::encoding::go_json;
 
 /// A file an import writes next to its scenarios.
@@ -15,6 +19,65 @@ pub struct Fixture {
     pub path: PathBuf,
     /// The bytes.
     pub content: String,
+}
+
+/// What the store the run started from is derived from.
+pub(super) struct Sources<'a> {
+    /// The config watcher log's events.
+    pub config_log: &'a [Event],
+    /// The store dump at the end of the run, `(key, raw value)`.
+    pub dump: &'a [(String, String)],
+    /// The `--templates` documents' `(key, decoded value)`.
+    pub templates: &'a [(String, Value)],
+}
+
+/// `(key, stored value)` of every `/config` key no flow writes, in this order: as the config
+/// watcher log shows it last (the run's heat templates, tenant, quotas...), then as the
+/// store dump shows it (keys the log missed: a [`Gap`]), then the `--templates` documents
+/// neither has (a [`Gap`] each). Keys outside `/config` are the worker's to write.
+pub(super) fn initial(
+    flows: &BTreeMap<String, Vec<Recorded>>,
+    sources: &Sources<'_>,
+    gaps: &mut Vec<Gap>,
+) -> Vec<(String, String)> {
+    let written: BTreeSet<&str> = flows
+        .values()
+        .flatten()
+        .filter(|d| is_gohan(d))
+        .flat_map(|d| &d.document.checkpoints)
+        .map(|c| c.key.as_str())
+        .collect();
+    let mut initial: Vec<(String, String)> = Vec::new();
+    for event in sources.config_log {
+        if written.contains(event.key.as_str()) {
+            continue;
+        }
+        let found = initial.iter().position(|(k, _)| *k == event.key);
+        match (&event.value, found) {
+            (Some(value), Some(i)) if event.is_set() => initial[i].1 = stored(value),
+            (Some(value), None) if event.is_set() => {
+                initial.push((event.key.clone(), stored(value)))
+            }
+            (_, Some(i)) => {
+                initial.remove(i);
+            }
+            _ => {}
+        }
+    }
+    for (key, raw) in sources.dump {
+        let known = written.contains(key.as_str()) || initial.iter().any(|(k, _)| k == key);
+        if key.starts_with("/config/") && !known {
+            gaps.push(Gap::InitialFromDump { key: key.clone() });
+            initial.push((key.clone(), raw.clone()));
+        }
+    }
+    for (key, value) in sources.templates {
+        if !initial.iter().any(|(k, _)| k == key) {
+            gaps.push(Gap::TemplateNotFromRun { key: key.clone() });
+            initial.push((key.clone(), stored(value)));
+        }
+    }
+    initial
 }
 
 /// The initial store of `folder` (recorded in `dir`): one fixture per key, in order.
@@ -40,7 +103,7 @@ pub(super) fn fixtures(folder: &Folder, dir: &Path) -> Vec<Fixture> {
         }
         fixtures.push(Fixture {
             path,
-            content: stored(value),
+            content: value.clone(),
         });
     }
     fixtures
@@ -58,6 +121,20 @@ pub(super) fn steps(folder: &Folder, fixtures: &[Fixture]) -> Vec<Value> {
         .collect()
 }
 
+/// Keys of a recorded store that no worker writes and a run cannot reproduce: Gohan's own
+/// (`/gohan/cluster/sync`, its watch indexes) and the recorded job manager's random id.
+const NOT_REPRODUCED: [&str; 2] = ["/gohan/*", "/job_manager_id"];
+
+/// The `keyspace:` expectation of the folder's last flow: the whole keyspace at the end of
+/// the run equals the recorded store dump, but for [`NOT_REPRODUCED`]; `None` without a dump.
+pub(super) fn keyspace(folder: &Folder, scenario_dir: &Path) -> Option<Value> {
+    let dump = folder.dump.as_ref()?;
+    Some(json!({
+        "ignore": NOT_REPRODUCED,
+        "recorded": relative(dump, scenario_dir).display().to_string(),
+    }))
+}
+
 /// A `/config` value as the recorded Gohan stored it (Go encoding, `body` a JSON string), from
 /// the decoded view the logs and documents show.
 fn stored(value: &Value) -> String {
@@ -71,11 +148,15 @@ fn stored(value: &Value) -> String {
     }
 }
 
+/// Longest fixture name kept (file systems allow 255 bytes; `_<n>.json` is added).
+const MAX_NAME: usize = 200;
+
 /// Letters, digits, `.`, `-` and `_` only (anything else, `/` included, becomes `_`), never
-/// empty and never starting with a dot.
+/// empty, never starting with a dot, at most [`MAX_NAME`] characters.
 fn safe_name(name: &str) -> String {
     let name: String = name
         .chars()
+        .take(MAX_NAME - 1)
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
                 c
@@ -103,6 +184,7 @@ mod tests {
         );
         assert_eq!(safe_name("../x"), "_.._x");
         assert_eq!(safe_name(""), "_");
+        assert_eq!(safe_name(&"a".repeat(10_000)).len(), MAX_NAME - 1);
     }
 
     #[test]

@@ -31,6 +31,17 @@ pub enum Gap {
         /// The `/config` key.
         key: String,
     },
+    /// A `/config` key no flow writes that the config watcher log does not show: taken from
+    /// the store dump at the end of the run (its value then may be a later one).
+    InitialFromDump {
+        /// The key.
+        key: String,
+    },
+    /// The store dump could not be read: no keyspace expectation, nothing taken from it.
+    UnreadableDump {
+        /// Why.
+        message: String,
+    },
     /// A flow none of whose Gohan writes the config watcher log shows: placed by the
     /// resources it refers to, not by when it happened.
     FlowOrderGuessed {
@@ -49,6 +60,10 @@ impl Gap {
                 "templates not in the run's config log (from --templates)"
             }
             Gap::FlowOrderGuessed { .. } => "flows not in the config log (ordered by references)",
+            Gap::InitialFromDump { .. } => {
+                "initial keys not in the config log (from the store dump at the end)"
+            }
+            Gap::UnreadableDump { .. } => "unreadable store dumps (no keyspace expectation)",
         }
     }
 
@@ -56,7 +71,9 @@ impl Gap {
     pub fn is_warning(&self) -> bool {
         matches!(
             self,
-            Gap::UnreadableDocument { .. } | Gap::PartlyReadDocument { .. }
+            Gap::UnreadableDocument { .. }
+                | Gap::PartlyReadDocument { .. }
+                | Gap::UnreadableDump { .. }
         )
     }
 }
@@ -84,6 +101,11 @@ impl fmt::Display for Gap {
                     "{key}: not in the run's config log, taken from --templates"
                 )
             }
+            Gap::InitialFromDump { key } => write!(
+                f,
+                "{key}: not in the config log, taken from the store dump at the end of the run"
+            ),
+            Gap::UnreadableDump { message } => write!(f, "{message}; no keyspace expectation"),
             Gap::FlowOrderGuessed { flow } => write!(
                 f,
                 "{flow}: none of its Gohan writes is in the config log; placed before the flows referring to it"

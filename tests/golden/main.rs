@@ -3,11 +3,15 @@
 //! snapshots are compared with the recordings too, so they can never drift from them: edit a
 //! snapshot and this fails even when `cargo test --test scenarios` was made to pass.
 
+mod coverage;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use heatbed::docs::{
-    ParsedCheckpoint, compare_values, compare_with_recorded, parse_document, recorded_checkpoints,
+    KeyMismatch, ParsedCheckpoint, compare_keyspace_with_recorded, compare_keyspaces,
+    compare_values, compare_with_recorded, keyspace_entries, parse_document, read_store_dump,
+    recorded_checkpoints,
 };
 use heatbed::etcd::Backend;
 use heatbed::run::run_on;
@@ -74,6 +78,7 @@ fn snapshot(scenario: &Scenario, document: &str, number: usize) -> (String, Valu
 #[test]
 fn golden_flows_reproduce_their_recordings() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
+    let mut keyspaces = Vec::new();
     for scenario in golden() {
         let outcome = runtime
             .block_on(run_on(&Backend::Auto, &scenario))
@@ -97,7 +102,48 @@ fn golden_flows_reproduce_their_recordings() {
             "{}: nothing compared",
             scenario.id
         );
+        if let Some(recorded) = recorded_dump(&scenario).map(|d| d.len()) {
+            let captured = outcome
+                .keyspace
+                .as_ref()
+                .expect("a declared keyspace is captured");
+            let mismatches = compare_keyspace_with_recorded(&scenario, captured)
+                .unwrap_or_else(|e| panic!("{e}"));
+            keyspaces.push((scenario.id.clone(), recorded, mismatches));
+        }
     }
+    // The last flow ends with the store the recorded run ended with: every key of the dump
+    // (Gohan's own and the recorded job manager's id aside), and no other.
+    let [(id, recorded, mismatches)] = &keyspaces[..] else {
+        panic!("one golden flow (the last) declares the recorded store: {keyspaces:?}");
+    };
+    let unequal = mismatches
+        .iter()
+        .filter(|m| !matches!(m, KeyMismatch::Extra { .. }))
+        .count();
+    let extra = mismatches.len() - unequal;
+    let shown: Vec<String> = mismatches.iter().map(ToString::to_string).collect();
+    println!(
+        "{id}: final keyspace {} of {recorded} recorded keys equal, {extra} extra",
+        recorded - unequal
+    );
+    assert!(mismatches.is_empty(), "{id}:\n{}", shown.join("\n"));
+    assert_eq!(*recorded, 145, "{id}: the recorded store's keys");
+}
+
+/// The keys of the recorded store dump a scenario's `keyspace:` takes, if it names one.
+fn recorded_dump(scenario: &Scenario) -> Option<Vec<(String, String)>> {
+    let keyspace = scenario.keyspace.as_ref()?;
+    let dump = root()
+        .join(scenario.path.parent().unwrap_or(Path::new(".")))
+        .join(keyspace.recorded.as_ref()?);
+    let entries = read_store_dump(&dump).unwrap_or_else(|e| panic!("{e}"));
+    Some(
+        entries
+            .into_iter()
+            .filter(|(k, _)| keyspace.takes(k))
+            .collect(),
+    )
 }
 
 #[test]
@@ -131,73 +177,29 @@ fn golden_snapshots_equal_the_recordings() {
         }
     }
     assert!(compared > 100, "only {compared} snapshots compared");
-}
-
-/// Every recorded document of the load-balancer folder is a golden document of its own (its
-/// `recorded:` names it alone), and each of its checkpoints is a snapshot equal to it: every
-/// Gohan, resource reader, job manager, heat worker and collector agent checkpoint.
-#[test]
-fn every_recorded_document_of_the_folder_is_a_checked_snapshot() {
-    let stored = recorded_root().join("esi/05_load_balancer/stored_in_etcd");
-    let scenarios = golden();
-    let mut named: Vec<(PathBuf, &Scenario, &str)> = Vec::new();
-    for scenario in &scenarios {
-        let base = root().join(scenario.path.parent().unwrap_or(Path::new(".")));
-        for document in scenario.documents.iter().filter(|d| d.recorded.len() == 1) {
-            let path = base.join(&document.recorded[0]);
-            let path = std::fs::canonicalize(&path).unwrap_or(path);
-            named.push((path, scenario, &document.name));
-        }
+    let mut keyspaces = 0;
+    for scenario in golden() {
+        let Some(recorded) = recorded_dump(&scenario) else {
+            continue;
+        };
+        let path = root()
+            .join("snapshots")
+            .join(&scenario.id)
+            .join("keyspace.snap");
+        let snap =
+            insta::Snapshot::from_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let text = snap.contents().as_text().map(ToString::to_string);
+        let mismatches = compare_keyspaces(&recorded, &keyspace_entries(&text.unwrap_or_default()));
+        let shown: Vec<String> = mismatches.iter().map(ToString::to_string).collect();
+        assert!(
+            mismatches.is_empty(),
+            "{} drifted from the recorded store:\n{}",
+            path.display(),
+            shown.join("\n")
+        );
+        keyspaces += 1;
     }
-    let mut components: Vec<PathBuf> = std::fs::read_dir(&stored)
-        .expect("stored_in_etcd")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    components.sort();
-    let mut counts: Vec<(String, usize, usize)> = Vec::new();
-    for component in components {
-        let (mut compared, mut total) = (0, 0);
-        for file in std::fs::read_dir(&component).expect("component") {
-            let file = std::fs::canonicalize(file.expect("entry").path()).expect("file");
-            let recorded = parse_document(&std::fs::read_to_string(&file).expect("read"))
-                .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-            total += recorded.checkpoints.len();
-            let Some((_, scenario, document)) = named.iter().find(|(p, _, _)| *p == file) else {
-                continue;
-            };
-            for (i, c) in recorded.checkpoints.iter().enumerate() {
-                let (key, value) = snapshot(scenario, document, i + 1);
-                let differences = compare_values(&c.key, &c.value, &key, &value);
-                assert!(
-                    differences.is_empty(),
-                    "{} ({}): {differences:?}",
-                    file.display(),
-                    i + 1
-                );
-                compared += 1;
-            }
-        }
-        let name = component.file_name().unwrap_or_default().to_string_lossy();
-        counts.push((name.into_owned(), compared, total));
-    }
-    let workers = ["02_JobManager", "03_HeatWorker", "04_CollectorAgent"];
-    let (compared, total) = counts
-        .iter()
-        .filter(|(name, _, _)| workers.contains(&name.as_str()))
-        .fold((0, 0), |(c, t), (_, compared, total)| {
-            (c + compared, t + total)
-        });
-    let mut report: Vec<String> = counts
-        .iter()
-        .map(|(name, compared, total)| format!("{name}: {compared} of {total} checkpoints golden"))
-        .collect();
-    report.push(format!(
-        "job manager, heat worker and collector agent documents: {compared} of {total} checkpoints golden"
-    ));
-    let report = report.join("\n");
-    println!("{report}");
-    assert_eq!((compared, total), (142, 142), "{report}");
-    assert!(counts.iter().all(|(_, c, t)| c == t), "{report}");
+    assert_eq!(keyspaces, 1, "the last golden flow's keyspace.snap");
 }
 
 /// Every seed document is one document of a golden flow: its checkpoints, in order, are
