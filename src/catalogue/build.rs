@@ -123,6 +123,7 @@ pub fn generate(template: &Template, catalogue: &[Template]) -> Result<Generated
         steps: steps.steps,
         documents: vec![document(&template.id, &checkpoints)],
         redactions: vec![],
+        keyspace: None,
     };
     Ok(Generated {
         template: template.id.clone(),
