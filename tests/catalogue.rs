@@ -20,7 +20,11 @@ fn runtime() -> tokio::runtime::Runtime {
 #[test]
 fn every_template_of_the_catalogue_creates_updates_and_deletes() {
     let templates = load_dir(Path::new(DEFAULT_DIR)).expect("the catalogue loads");
-    assert_eq!(templates.len(), 47, "the published catalogue has 47 templates");
+    assert_eq!(
+        templates.len(),
+        47,
+        "the published catalogue has 47 templates"
+    );
     let rows = runtime().block_on(judge_all(&templates, &[], &Backend::Auto, JOBS));
     assert_eq!(rows.len(), 47);
     assert!(rows.iter().all(|r| r.passes()), "\n{}", table(&rows));
@@ -46,9 +50,15 @@ fn a_template_no_one_has_seen_is_generated_and_passes() {
     };
     let mirror = created("/config/v2.0/traffic_mirrors/").expect("the mirror is created");
     let network = created("/config/v2.0/networks/").expect("the network it reads comes first");
-    assert_eq!(mirror["network_id"], network["id"], "the F hop points at it");
+    assert_eq!(
+        mirror["network_id"], network["id"],
+        "the F hop points at it"
+    );
     assert!(mirror["peer"]["address"].is_string(), "O form: {mirror}");
-    assert!(mirror["vrrp"][0].get("vrid").is_some(), "for_field: {mirror}");
+    assert!(
+        mirror["vrrp"][0].get("vrid").is_some(),
+        "for_field: {mirror}"
+    );
 }
 
 #[test]
@@ -56,8 +66,8 @@ fn generated_scenarios_are_ordinary_scenario_files() {
     let templates = load_dir(Path::new(DEFAULT_DIR)).expect("the catalogue loads");
     let dir = tempfile::tempdir().expect("temp dir");
     for template in &templates {
-        let generated = generate(template, &templates)
-            .unwrap_or_else(|e| panic!("{}: {e}", template.id));
+        let generated =
+            generate(template, &templates).unwrap_or_else(|e| panic!("{}: {e}", template.id));
         let path = dir.path().join(format!("{}.yaml", template.id));
         std::fs::write(&path, to_yaml(&generated.scenario).expect("serializes")).expect("write");
         let loaded = load(&path).unwrap_or_else(|e| panic!("{e}"));
@@ -77,6 +87,57 @@ fn generated_scenarios_are_ordinary_scenario_files() {
         };
         assert_eq!(ids(&loaded), ids(&generated.scenario));
         let again = generate(template, &templates).expect("generates");
-        assert_eq!(ids(&again.scenario), ids(&generated.scenario), "deterministic");
+        assert_eq!(
+            ids(&again.scenario),
+            ids(&generated.scenario),
+            "deterministic"
+        );
     }
+}
+
+fn heatbed(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_heatbed"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("HEATBED_ETCD_ENDPOINTS")
+        .env_remove("HEATBED_ETCD")
+        .output()
+        .expect("heatbed runs")
+}
+
+#[test]
+fn the_command_prints_the_table_writes_scenarios_and_exits_by_the_rows() {
+    let out_dir = tempfile::tempdir().expect("temp dir");
+    let out_path = out_dir.path().to_str().expect("utf-8");
+    let out = heatbed(&["catalogue", "--only", "network", "--out", out_path]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.starts_with("| template | create | update | delete | monitoring |"));
+    assert!(
+        stdout.contains("| network | ok | ok | ok | none |"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 of 1 templates pass"), "{stdout}");
+    load(&out_dir.path().join("network.yaml")).expect("an ordinary scenario file");
+
+    let out = heatbed(&["catalogue", "--only", "no_such_template"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such template"));
+}
+
+#[test]
+fn a_failing_row_names_its_reason_and_fails_the_command() {
+    // A template whose mapping no one understands: the create fails with the reason.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let source = std::fs::read_to_string("tests/fixtures/catalogue/traffic_mirror.md").unwrap();
+    let broken = source.replace("\"Psession_number\"", "\"Qsession_number\"");
+    std::fs::write(dir.path().join("traffic_mirror.md"), broken).unwrap();
+    let out = heatbed(&["catalogue", "--templates", dir.path().to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("| traffic_mirror | CREATE_FAILED: cannot build the job from template traffic_mirror: unsupported mapping"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("0 of 1 templates pass"), "{stdout}");
 }

@@ -309,3 +309,12 @@ fn a_missing_checkpoint_never_hides_the_others_in_run_record_and_doc() {
     assert!(one < two && two < three, "{doc}");
     assert!(text(&out.stderr).contains("checkpoints never happened"));
 }
+
+#[test]
+fn worker_slots_beyond_the_limit_are_bad_input_not_a_panic() {
+    let out = heatbed(&["worker", "--slots", "2305843009213693952"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("more than the 1024 allowed"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -190,7 +190,9 @@ async fn settled(
     client: etcd_client::Client,
     deadline: Option<Instant>,
 ) -> Result<Vec<Write>, RunErrorKind> {
-    let left = deadline.map_or(Duration::MAX, |d| d.saturating_duration_since(Instant::now()));
+    let left = deadline.map_or(Duration::MAX, |d| {
+        d.saturating_duration_since(Instant::now())
+    });
     fakes
         .collector_settled(left)
         .await
