@@ -52,14 +52,11 @@ fn every_path_a_scenario_names_is_inside_the_repository() {
         let scenario = load(&file).unwrap_or_else(|e| panic!("{e}"));
         let base = file.parent().expect("a scenario file has a folder");
         let text = std::fs::read_to_string(&file).expect("readable");
-        let fixtures = text
-            .lines()
-            .filter_map(|l| {
-                l.trim_start()
-                    .trim_start_matches("- ")
-                    .strip_prefix("file:")
-            })
-            .map(|v| v.trim().trim_matches(['"', '\'']).to_string());
+        let yaml: serde_json::Value = serde_saphyr::from_str(&text).expect("YAML");
+        let steps = yaml["steps"].as_array().cloned().unwrap_or_default();
+        let fixtures = steps
+            .into_iter()
+            .filter_map(|step| step["file"].as_str().map(str::to_string));
         let recorded = scenario.documents.iter().flat_map(|d| d.recorded.clone());
         for rel in recorded.chain(fixtures) {
             checked += 1;

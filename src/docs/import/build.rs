@@ -83,7 +83,7 @@ pub(super) fn scenario(
     );
     scenario.insert(
         "collector".into(),
-        json!({"targets": super::rules::collector_rules(&history)}),
+        json!({"targets": super::rules::collector_rules(&history, &folder.monitoring_log)}),
     );
     scenario.insert("steps".into(), Value::Array(steps));
     let mut all: Vec<Value> = Vec::new();

@@ -80,6 +80,8 @@ pub(super) struct Folder {
     pub initial: Vec<(String, Value)>,
     /// The config watcher log's events, in order (empty without one).
     pub config_log: Vec<Event>,
+    /// The monitoring watcher log's events, in order (empty without one).
+    pub monitoring_log: Vec<Event>,
     /// What could not be derived while reading.
     pub gaps: Vec<Gap>,
 }
@@ -147,6 +149,7 @@ impl Folder {
             flows,
             initial,
             config_log,
+            monitoring_log: watcher::read(dir, "monitoring").unwrap_or_default(),
             gaps,
         })
     }

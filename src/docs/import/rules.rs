@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::folder::Recorded;
+use super::watcher::Event;
 
 /// One rule per stack and generation, with the outputs a recorded heat_stacks value shows.
 pub(super) fn heat_rules(history: &[&Recorded]) -> Vec<Value> {
@@ -57,39 +58,114 @@ pub(super) fn heat_rules(history: &[&Recorded]) -> Vec<Value> {
     rules
 }
 
-/// One rule per monitoring target and version, reporting the statuses the documents show.
-pub(super) fn collector_rules(history: &[&Recorded]) -> Vec<Value> {
-    let mut statuses: Vec<((String, u64), Vec<String>)> = Vec::new();
+/// One rule per monitoring target and version, reporting its whole status sequence: what
+/// the monitoring watcher log shows (the whole run) merged with what the documents show (each
+/// source misses writes the other has).
+pub(super) fn collector_rules(history: &[&Recorded], monitoring_log: &[Event]) -> Vec<Value> {
+    let mut documented: Vec<((String, u64), Vec<String>)> = Vec::new();
     for c in history.iter().flat_map(|d| &d.document.checkpoints) {
-        let Some(target) = c
-            .key
-            .strip_prefix("/monitoring/")
-            .and_then(|k| k.split_once('/'))
-            .map(|(_, t)| t)
-        else {
-            continue;
-        };
-        let Some(object) = c.value.as_object() else {
-            continue;
-        };
-        let version = object.get("version").and_then(Value::as_u64).unwrap_or(0);
-        let Some(status) = object
-            .iter()
-            .find(|(k, _)| *k != "version")
-            .and_then(|(_, v)| v.as_str())
-        else {
-            continue;
-        };
-        let id = (target.to_string(), version);
-        match statuses.iter_mut().find(|(k, _)| *k == id) {
-            Some((_, list)) => list.push(status.to_string()),
-            None => statuses.push((id, vec![status.to_string()])),
+        if let Some((target, status)) = status(&c.key, &c.value) {
+            push(&mut documented, target, status);
         }
     }
-    statuses
+    let mut logged: Vec<((String, u64), Vec<String>)> = Vec::new();
+    for event in monitoring_log.iter().filter(|e| e.is_set()) {
+        if let Some((target, status)) = event.value.as_ref().and_then(|v| status(&event.key, v)) {
+            push(&mut logged, target, status);
+        }
+    }
+    let mut rules = documented;
+    for (target, statuses) in logged {
+        match rules.iter_mut().find(|(t, _)| *t == target) {
+            Some((_, known)) => *known = supersequence(known, &statuses),
+            None => rules.push((target, statuses)),
+        }
+    }
+    rules
         .into_iter()
         .map(|((target, version), statuses)| {
             json!({"match": target, "version": version, "report": {"kind": "statuses", "statuses": statuses}})
         })
         .collect()
+}
+
+/// `/monitoring/<api>/<type>/<id>` and `{"version": N, "<field>": "<status>"}` ->
+/// `((<type>/<id>, N), <status>)`.
+fn status(key: &str, value: &Value) -> Option<((String, u64), String)> {
+    let (_, target) = key.strip_prefix("/monitoring/")?.split_once('/')?;
+    let object = value.as_object()?;
+    let version = object.get("version").and_then(Value::as_u64).unwrap_or(0);
+    let status = object
+        .iter()
+        .find(|(k, _)| *k != "version")
+        .and_then(|(_, v)| v.as_str())?;
+    Some(((target.to_string(), version), status.to_string()))
+}
+
+fn push(list: &mut Vec<((String, u64), Vec<String>)>, target: (String, u64), status: String) {
+    match list.iter_mut().find(|(t, _)| *t == target) {
+        Some((_, statuses)) => statuses.push(status),
+        None => list.push((target, vec![status])),
+    }
+}
+
+/// Most cells [`supersequence`] computes; beyond, the longer sequence is taken as it is.
+const MERGE_LIMIT: usize = 1 << 20;
+
+/// The shortest sequence holding both `a` and `b` as subsequences (ties: `a`'s element
+/// first); the longer one when the table would exceed [`MERGE_LIMIT`] cells.
+fn supersequence(a: &[String], b: &[String]) -> Vec<String> {
+    let cells = (a.len() + 1).checked_mul(b.len() + 1);
+    if cells.is_none_or(|c| c > MERGE_LIMIT) {
+        return if a.len() >= b.len() { a } else { b }.to_vec();
+    }
+    // lcs[i][j]: longest common subsequence of a[i..] and b[j..].
+    let width = b.len() + 1;
+    let mut lcs = vec![0usize; (a.len() + 1) * width];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i * width + j] = if a[i] == b[j] {
+                lcs[(i + 1) * width + j + 1] + 1
+            } else {
+                lcs[(i + 1) * width + j].max(lcs[i * width + j + 1])
+            };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() && j < b.len() {
+        if a[i] == b[j] {
+            out.push(a[i].clone());
+            (i, j) = (i + 1, j + 1);
+        } else if lcs[(i + 1) * width + j] >= lcs[i * width + j + 1] {
+            out.push(a[i].clone());
+            i += 1;
+        } else {
+            out.push(b[j].clone());
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(items: &[&str]) -> Vec<String> {
+        items.iter().map(|i| i.to_string()).collect()
+    }
+
+    #[test]
+    fn the_merge_holds_both_sequences() {
+        let (doc, log) = (s(&["UP", "FAIL"]), s(&["UP", "FAIL", "UP", "FAIL"]));
+        assert_eq!(supersequence(&doc, &log), log);
+        assert_eq!(supersequence(&log, &doc), log);
+        assert_eq!(supersequence(&s(&["UP"]), &[]), s(&["UP"]));
+        assert_eq!(
+            supersequence(&s(&["UP", "FAIL"]), &s(&["FAIL", "UP"])),
+            s(&["UP", "FAIL", "UP"])
+        );
+    }
 }
