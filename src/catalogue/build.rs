@@ -13,6 +13,7 @@ use super::Template;
 use super::hot::monitored;
 use super::plan::{Plan, Planned};
 use super::route::route;
+use super::values::updatable;
 use crate::scenario::{
     Checkpoint, CollectorSpec, Condition, Document, GohanOp, HeatSpec, KeySelector, Pick, Scenario,
     Step, StepKind, WorkerSpec,
@@ -89,7 +90,11 @@ pub fn generate(template: &Template, catalogue: &[Template]) -> Result<Generated
         (2, GohanOp::Update, Phase::Update),
         (3, GohanOp::Delete, Phase::Delete),
     ] {
-        let body = (op != GohanOp::Delete).then(|| main.body.clone());
+        let body = match op {
+            GohanOp::Create => Some(main.body.clone()),
+            GohanOp::Update => Some(updated(&plan.main, &main.body)),
+            GohanOp::Delete => None,
+        };
         steps.push(phase, gohan(op, config_key(&main), body));
         steps.push(phase, wait(&state_key, version));
         checkpoints.push((state_key.clone(), version));
@@ -190,6 +195,18 @@ fn stack_template<'a>(
         body.extend(routed.fields);
     }
     Some(t)
+}
+
+/// The body of the update: a field users may update changed (`<value> (updated)`), or the
+/// same body (a new version all the same) when the schema names none.
+fn updated(type_: &str, body: &Value) -> Value {
+    let mut body = body.clone();
+    if let (Some(field), Value::Object(o)) = (updatable(type_), &mut body) {
+        let old = o.get(field).and_then(Value::as_str).unwrap_or_default();
+        let new = format!("{old} (updated)").trim_start().to_string();
+        o.insert(field.to_string(), Value::String(new));
+    }
+    body
 }
 
 /// The template the worker resolves for `type_`'s planned resource.
