@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 
 use super::Template;
-use super::hot::monitored;
+use super::hot::{Statuses, monitored};
 use super::plan::{Plan, Planned};
 use super::route::route;
 use super::values::updatable;
@@ -49,8 +49,8 @@ pub struct Generated {
     pub phases: Vec<Phase>,
     /// `/state/<path>/<id>` of the template's resource.
     pub state_key: String,
-    /// Each `/monitoring` key the template writes, with its status keys.
-    pub monitoring: BTreeMap<String, BTreeSet<String>>,
+    /// Each `/monitoring` key the template writes, with the status of each status key.
+    pub monitoring: BTreeMap<String, Statuses>,
 }
 
 /// The scenario for `template`; `catalogue` provides the templates of related resources.
@@ -98,8 +98,10 @@ pub fn generate(template: &Template, catalogue: &[Template]) -> Result<Generated
         steps.push(phase, gohan(op, config_key(&main), body));
         steps.push(phase, wait(&state_key, version));
         checkpoints.push((state_key.clone(), version));
-        for key in monitoring.keys().filter(|_| op != GohanOp::Delete) {
-            steps.push(Phase::Monitoring, wait(key, version));
+        for (key, statuses) in monitoring.iter().filter(|_| op != GohanOp::Delete) {
+            let mut value: Map<String, Value> = statuses.clone().into_iter().collect();
+            value.insert("version".into(), json!(version));
+            steps.push(Phase::Monitoring, wait_for(key, Value::Object(value)));
             checkpoints.push((key.clone(), version));
         }
     }
@@ -223,10 +225,7 @@ fn resolve(plan: &Plan, type_: &str, paired: bool) -> Option<String> {
 
 /// The `/monitoring` keys the template writes for the planned resource: the template
 /// rendered with its `jinja_*` params as the job manager computes them.
-fn monitoring(
-    plan: &Plan,
-    template: &Template,
-) -> Result<BTreeMap<String, BTreeSet<String>>, String> {
+fn monitoring(plan: &Plan, template: &Template) -> Result<BTreeMap<String, Statuses>, String> {
     let main = &plan.resources[&plan.main];
     let ctx = Context {
         type_: &plan.main,
@@ -281,9 +280,13 @@ fn gohan(op: GohanOp, key: String, body: Option<Value>) -> StepKind {
 }
 
 fn wait(key: &str, version: u64) -> StepKind {
+    wait_for(key, json!({ "version": version }))
+}
+
+fn wait_for(key: &str, subset: Value) -> StepKind {
     StepKind::Wait {
         key: key.to_string(),
-        condition: Condition::Matches(json!({ "version": version })),
+        condition: Condition::Matches(subset),
         timeout: WAIT,
     }
 }
