@@ -3,6 +3,7 @@
 mod catalogue;
 mod doc;
 mod import;
+mod junit;
 mod list;
 mod report;
 mod run;
@@ -120,6 +121,10 @@ struct RunArgs {
     /// (`recorded:`), the way the golden flows are judged.
     #[arg(long)]
     recorded: bool,
+    /// Also write the results as JUnit XML to FILE (a testsuite per scenario, a testcase
+    /// per document).
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -23,14 +23,14 @@ pub(super) enum Status {
 }
 
 impl Status {
-    fn ok(&self) -> bool {
+    pub(super) fn ok(&self) -> bool {
         matches!(
             self,
             Status::Match | Status::Pending(_) | Status::Accepted(_)
         )
     }
 
-    fn word(&self) -> &'static str {
+    pub(super) fn word(&self) -> &'static str {
         match self {
             Status::Match => "match",
             Status::Missing => "missing snapshot",
@@ -62,6 +62,14 @@ impl CheckpointResult {
             captured: captured.clone(),
             status,
         }
+    }
+
+    pub(super) fn captured(&self) -> &Captured {
+        &self.captured
+    }
+
+    pub(super) fn status(&self) -> &Status {
+        &self.status
     }
 }
 

@@ -10,6 +10,7 @@ use heatbed::run::{Outcome, run_scenario};
 use heatbed::scenario::{Scenario, discover, load};
 use heatbed::snapshot::{KEYSPACE, Store, Verdict};
 
+use super::junit::Junit;
 use super::report::{CheckpointResult, Judged, Report, Status};
 use super::{BAD_INPUT, RunArgs};
 
@@ -34,6 +35,10 @@ pub(super) async fn run(args: RunArgs, record: Option<bool>) -> anyhow::Result<E
     let provider = Provider::new(&backend).await?;
     let worker = super::worker_override(args.worker.as_ref());
     let mut report = Report::new(args.format, args.show, provider.backend().to_string());
+    let mut junit = args
+        .junit
+        .as_ref()
+        .map(|_| Junit::new(provider.backend().to_string()));
     // Scenarios with an etcd each run side by side; a shared etcd is lent to one at a time.
     let jobs = args
         .jobs
@@ -65,12 +70,21 @@ pub(super) async fn run(args: RunArgs, record: Option<bool>) -> anyhow::Result<E
             Ok(outcome) => (Box::new(outcome), None),
             Err(Failed::Partial(outcome, message)) => (outcome, Some(message)),
             Err(Failed::Error(message)) => {
+                if let Some(junit) = junit.as_mut() {
+                    junit.error(scenario, &message);
+                }
                 report.error(scenario, message);
                 continue;
             }
         };
         let judged = judge(scenario, &store, &outcome, error, record, args.recorded);
+        if let Some(junit) = junit.as_mut() {
+            junit.finish(scenario, outcome.elapsed, &judged, &outcome.worker_log);
+        }
         report.finish(scenario, outcome.elapsed, judged);
+    }
+    if let (Some(junit), Some(path)) = (&junit, &args.junit) {
+        junit.write(path)?;
     }
     Ok(if report.summary() {
         ExitCode::SUCCESS

@@ -12,6 +12,7 @@
 //!       type: vrrp_pool           # only targets of this `type` (a glob)
 //!       field: status             # only targets of this `field_name` (a glob)
 //!       report: {kind: statuses, statuses: [{primary: MASTER, secondary: BACKUP}]}
+//!       hold: true                # the target's hold_options hold back short failovers
 //!     - match: "load_balancers/b311c470-d878-4fea-8466-a4393938f2d4"
 //!       report: {kind: unreachable}
 //!       http_error: {status: 503, count: 2}   # the next 2 REST calls about it answer 503
@@ -28,6 +29,7 @@ use std::time::{Duration, SystemTime};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 use serde_json::Value;
+use serde_saphyr::{Location, Spanned};
 
 use super::heat::{HttpError, HttpErrorFile};
 use super::tagged::tagged;
@@ -45,7 +47,8 @@ pub struct CollectorFile {
     pub clock: Option<String>,
     /// Per-target behaviour; the first rule that fits a target applies.
     #[serde(default)]
-    pub targets: Vec<TargetRuleFile>,
+    #[schemars(with = "Vec<TargetRuleFile>")]
+    pub targets: Vec<Spanned<TargetRuleFile>>,
 }
 
 /// What the agents do for the targets that match.
@@ -71,6 +74,12 @@ pub struct TargetRuleFile {
     /// The results the agent reports (default: the target's healthy status once).
     #[serde(default)]
     pub report: Option<ReportFile>,
+    /// Treat the results as the agent's polls, one a minute, and let the target's
+    /// `hold_options` hold back a status outside `positive_status` that lasts less than
+    /// `time_seconds` (default false: every result is written as given, repeats skipped,
+    /// which is how recorded writes are replayed).
+    #[serde(default)]
+    pub hold: bool,
     /// HTTP 5xx answers for the next REST calls about these targets.
     #[serde(default)]
     pub http_error: Option<HttpErrorFile>,
@@ -206,6 +215,8 @@ pub struct TargetRule {
     pub field: Option<String>,
     /// What the agent reports.
     pub report: Report,
+    /// Whether the target's `hold_options` filter the results.
+    pub hold: bool,
     /// HTTP errors for the next REST calls.
     pub http_error: Option<HttpError>,
     /// Added latency.
@@ -222,6 +233,7 @@ impl TargetRule {
             kind: None,
             field: None,
             report,
+            hold: false,
             http_error: None,
             latency: None,
         }
@@ -271,8 +283,11 @@ fn recorded_clock() -> SystemTime {
     humantime::parse_rfc3339(RECORDED_CLOCK).unwrap_or(SystemTime::UNIX_EPOCH)
 }
 
-/// Validates the `collector` section; errors are (key path, message).
-pub(crate) fn validate(file: Option<CollectorFile>) -> Result<CollectorSpec, (String, String)> {
+/// A `collector` section error: where (a rule's position, when known), key path, message.
+pub(crate) type Invalid = (Option<Location>, String, String);
+
+/// Validates the `collector` section.
+pub(crate) fn validate(file: Option<CollectorFile>) -> Result<CollectorSpec, Invalid> {
     let file = file.unwrap_or_default();
     let defaults = CollectorSpec::default();
     let public_url = match file.public_url {
@@ -282,6 +297,7 @@ pub(crate) fn validate(file: Option<CollectorFile>) -> Result<CollectorSpec, (St
         }
         Some(_) => {
             return Err((
+                None,
                 "collector.public_url".into(),
                 "must be an http:// or https:// URL".into(),
             ));
@@ -291,6 +307,7 @@ pub(crate) fn validate(file: Option<CollectorFile>) -> Result<CollectorSpec, (St
         None => defaults.clock,
         Some(text) => humantime::parse_rfc3339(&text).map_err(|_| {
             (
+                None,
                 "collector.clock".to_string(),
                 "must be an RFC 3339 time such as 2018-02-19T05:22:01Z".to_string(),
             )
@@ -301,8 +318,10 @@ pub(crate) fn validate(file: Option<CollectorFile>) -> Result<CollectorSpec, (St
         .into_iter()
         .enumerate()
         .map(|(i, rule)| {
-            target_rule(rule)
-                .map_err(|(field, message)| (format!("collector.targets[{i}]{field}"), message))
+            let at = rule.defined;
+            target_rule(rule.value).map_err(|(field, message)| {
+                (Some(at), format!("collector.targets[{i}]{field}"), message)
+            })
         })
         .collect::<Result<_, _>>()?;
     Ok(CollectorSpec {
@@ -362,6 +381,7 @@ fn target_rule(rule: TargetRuleFile) -> Result<TargetRule, (String, String)> {
         kind: rule.kind,
         field: rule.field,
         report,
+        hold: rule.hold,
         http_error,
         latency: rule.latency,
     })

@@ -85,7 +85,7 @@ pub(crate) fn validate(path: &Path, file: ScenarioFile) -> Result<Scenario, Load
     let heat =
         super::heat::validate(file.heat).map_err(|(key, message)| fail(None, key, message))?;
     let collector: CollectorSpec = super::collector::validate(file.collector)
-        .map_err(|(key, message)| fail(None, key, message))?;
+        .map_err(|(at, key, message)| fail(at.as_ref(), key, message))?;
 
     let base = base_dir(path);
     let base = base.as_path();

@@ -57,6 +57,7 @@ fn the_catalogue_has_every_shape_the_issue_names() {
 async fn every_catalogue_target_is_registered_as_heat_engine_would() {
     let fakes = Fakes::start(&quick_heat(), &CollectorSpec::default()).await;
     let heat = Heat::login(&fakes).await;
+    let mut output_keys = std::collections::BTreeSet::new();
     for m in catalogue() {
         let stack = heat.create(&m.id, &m.template, &m.params_at(1)).await;
         let outputs = heat.outputs(&m.id, &stack).await;
@@ -85,6 +86,7 @@ async fn every_catalogue_target_is_registered_as_heat_engine_would() {
             .filter(|(k, _)| k.ends_with("monitoring_target_id"))
             .filter_map(|(_, v)| v.as_str())
             .collect();
+        output_keys.extend(outputs.keys().cloned());
         named.sort_unstable();
         named.dedup();
         assert_eq!(named.len(), m.monitors.len(), "{}: {outputs:?}", m.id);
@@ -100,6 +102,13 @@ async fn every_catalogue_target_is_registered_as_heat_engine_would() {
                 m.id
             );
         }
+    }
+    // One target per device: `{{ device }}_monitoring_target_id` (internet_gateway).
+    for key in [
+        "primary_monitoring_target_id",
+        "secondary_monitoring_target_id",
+    ] {
+        assert!(output_keys.contains(key), "{output_keys:?}");
     }
 }
 

@@ -70,6 +70,7 @@ async fn an_ha_pair_writes_object_statuses_in_order_held_as_its_options_say() {
     statuses.push(master.clone());
     let mut rule = TargetRule::new("gw_interfaces/*", Report::Statuses(statuses));
     rule.kind = Some("vrrp_pool".into());
+    rule.hold = true;
     let fakes = start(&client, vec![rule]).await;
     let heat = Heat::login(&fakes).await;
     let stack = heat.create(&m.id, &m.template, &m.params_at(1)).await;
@@ -261,4 +262,46 @@ async fn a_replaced_target_writes_its_whole_sequence_at_its_own_version() {
             r#"{"interface":"FAIL","version":2}"#,
         ]
     );
+}
+
+#[tokio::test]
+async fn a_silent_target_on_a_shared_key_does_not_keep_it_alive() {
+    let etcd = Backend::Auto.start().await.expect("an etcd");
+    let mut client = etcd.client();
+    // The stack deletes its targets last first: the writer, then the silent one.
+    let mut primary = TargetRule::new("gw_interfaces/*", Report::Silent);
+    primary.field = Some("primary".into());
+    let mut secondary = TargetRule::new("gw_interfaces/*", Report::Statuses(vec![json!("BACKUP")]));
+    secondary.field = Some("secondary".into());
+    let fakes = start(&client, vec![primary, secondary]).await;
+    let heat = Heat::login(&fakes).await;
+    let params = json!({"gohan_id": "g2", "version": 1});
+    let from = revision(&mut client).await;
+    let stack = heat.create("pair", &pair(true), &params).await;
+    client
+        .put("/state/v2.0/gw_interfaces/g2", state(1), None)
+        .await
+        .expect("put");
+    settle(&fakes).await;
+    let key = "/monitoring/v2.0/gw_interfaces/g2";
+    assert_eq!(
+        value(&mut client, key).await.as_deref(),
+        Some(r#"{"secondary":"BACKUP","version":1}"#)
+    );
+    heat.delete("pair", &stack).await;
+    settle(&fakes).await;
+    // The silent target wrote nothing: no `{"version":1}` left behind on the way out.
+    let seen = writes_after(&mut client, "/monitoring/", from, 2).await;
+    assert_eq!(
+        seen,
+        [
+            (
+                EventType::Put,
+                key.into(),
+                r#"{"secondary":"BACKUP","version":1}"#.into()
+            ),
+            (EventType::Delete, key.into(), String::new()),
+        ]
+    );
+    assert_eq!(value(&mut client, key).await, None);
 }

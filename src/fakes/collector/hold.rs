@@ -6,7 +6,8 @@
 //! `{primary: MASTER, secondary: BACKUP}`, or per VRID `{primary_vrid1: MASTER, ...}`), and
 //! `time_seconds` (30 to 360). No recorded target had them ("Failed to get hold time options
 //! from target: no hold options part"), so what they do is a documented choice: a hold-down
-//! timer. A status in `positive_status` is written at once; any other status is written only
+//! timer, applied when the target's rule says `hold: true` (a replayed recording scripts what
+//! was written, already held). A status in `positive_status` is written at once; any other status is written only
 //! once the agent has reported it for `time_seconds`. The agent reports once a minute (the
 //! fake clock of `GET /targets/<id>`), so a run of `n` equal results lasts `n * 60` seconds,
 //! and the last result lasts for ever (the agent keeps reporting it).

@@ -76,9 +76,10 @@ impl CollectorFake {
     }
 
     /// Waits until the collector has settled: every target whose reports are due (its
-    /// resource's `/state` reached its version) has all of them in etcd. Wakes on the
-    /// syncer's progress, never on a timer; after `within`, fails naming the targets still
-    /// pending. Settled at once when the syncer is off.
+    /// resource's `/state` reached its version) has all of them in etcd, and the syncer has
+    /// handled every target creation and deletion (so a deleted target's key is gone). Wakes
+    /// on the syncer's progress, never on a timer; after `within`, fails naming the targets
+    /// still pending. Settled at once when the syncer is off.
     pub(super) async fn settled(&self, within: Duration) -> Result<(), FakeError> {
         let Some(etcd) = &self.etcd else {
             return Ok(());

@@ -174,7 +174,9 @@ impl Syncer {
         for target in ready {
             if let Some(plan) = self.targets.report(&target.id) {
                 let key = format!("{MONITORING_PREFIX}{}", target.resource);
-                self.registry.add(&key, &target.id, &plan.status_key);
+                if !plan.statuses.is_empty() {
+                    self.registry.add(&key, &target.id, &plan.status_key);
+                }
                 for status in &plan.statuses {
                     let written = self
                         .rewrite(&key, |current| {

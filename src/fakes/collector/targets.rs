@@ -151,15 +151,17 @@ impl Targets {
     }
 
     /// The agent's results for target `id`, all at once: records them and returns what the
-    /// etcd syncer writes (nothing without `syncer_properties.etcd.status.key`). `None` if
-    /// the target is gone or has reported already.
+    /// etcd syncer writes (nothing without `syncer_properties.etcd.status.key`), through the
+    /// target's hold options when its rule says `hold`. `None` if the target is gone or has
+    /// reported already.
     pub(super) fn report(&self, id: &str) -> Option<Plan> {
         let mut state = self.lock();
-        let report = {
+        let (report, hold) = {
             let t = state.targets.iter().find(|t| t.id == id)?;
-            t.rule
-                .and_then(|r| state.spec.targets.get(r))
-                .map_or_else(Report::default, |r| r.report.clone())
+            t.rule.and_then(|r| state.spec.targets.get(r)).map_or_else(
+                || (Report::default(), false),
+                |r| (r.report.clone(), r.hold),
+            )
         };
         let target = state.targets.iter_mut().find(|t| t.id == id)?;
         if !target.results.is_empty() || target.synced {
@@ -171,7 +173,8 @@ impl Targets {
             Report::Unreachable => vec![Value::from(FAIL)],
             Report::Silent => Vec::new(),
         };
-        let statuses = hold::writes(&target.results, target.input.hold().as_ref());
+        let hold = target.input.hold().filter(|_| hold);
+        let statuses = hold::writes(&target.results, hold.as_ref());
         Some(Plan {
             status_key: target.input.status_key().unwrap_or_default().to_string(),
             statuses,
@@ -349,6 +352,28 @@ mod tests {
         // A state without a version makes every version due.
         let unversioned: HashMap<String, Option<i64>> = [("ports/b".to_string(), None)].into();
         assert_eq!(targets.pending(&unversioned), ["ports/b v1 vmi (tb)"]);
+    }
+
+    #[test]
+    fn hold_options_filter_only_when_the_rule_says_so() {
+        let statuses = vec![json!("UP"), json!("FAIL"), json!("UP")];
+        let body = json!({"type": "virtual_machine_interface", "resource_type": "ports",
+            "resource_id": "p", "field_name": "vmi", "version": 1, "syncer_properties": {"etcd": {
+                "status": {"key": "vmi"},
+                "hold_options": {"positive_status": ["UP", "DOWN"], "time_seconds": 210}}}});
+        for (hold, written) in [(false, statuses.clone()), (true, vec![json!("UP")])] {
+            let mut rule =
+                crate::scenario::TargetRule::new("ports/*", Report::Statuses(statuses.clone()));
+            rule.hold = hold;
+            let spec = CollectorSpec {
+                targets: vec![rule],
+                ..CollectorSpec::default()
+            };
+            let targets = Targets::new(&spec);
+            let t = targets.create(TargetInput::parse(&body, false).expect("a target"), None);
+            let plan = targets.report(&t.id).expect("a plan");
+            assert_eq!(plan.statuses, written, "hold: {hold}");
+        }
     }
 
     #[test]

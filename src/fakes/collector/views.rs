@@ -60,11 +60,13 @@ fn values(t: &Target, unreachable: bool) -> Vec<Value> {
     })]
 }
 
-/// The recorded agent of each target type.
+/// The recorded agent of each target type (`snmp_ports_status`, `snmp_ports_metric` and
+/// `snmp_device_fw` of the catalogue go to the same pools); types no recorded agent served
+/// report as `Agent`.
 fn reporter(kind: &str) -> &'static str {
     match kind {
         "compute" => "NovaAgent",
-        "snmp_ports" => "SNMPPortPool",
+        k if k.starts_with("snmp_ports") => "SNMPPortPool",
         "virtual_machine_interface" => "contrail_vmi",
         k if k.starts_with("snmp_device") => "SnmpDeviceAgent",
         _ => "Agent",

@@ -5,7 +5,7 @@ use serde_json::json;
 use super::*;
 
 fn parse(yaml: &str) -> Result<CollectorSpec, (String, String)> {
-    validate(Some(serde_saphyr::from_str(yaml).expect("parses")))
+    validate(Some(serde_saphyr::from_str(yaml).expect("parses"))).map_err(|(_, k, m)| (k, m))
 }
 
 fn resource<'a>(resource_type: &'a str, resource_id: &'a str) -> TargetSelector<'a> {
@@ -73,7 +73,7 @@ fn statuses_may_be_mappings_for_ha_pairs() {
 #[test]
 fn rules_select_by_type_field_and_version_too() {
     let spec = parse(
-        "targets:\n  - {match: 'aws_interfaces/*', field: 'primary_*', report: {kind: silent}}\n  - {match: 'aws_interfaces/*', type: bgp_pool, version: 2, report: {kind: unreachable}}\n  - {match: '*'}\n",
+        "targets:\n  - {match: 'aws_interfaces/*', field: 'primary_*', report: {kind: silent}}\n  - {match: 'aws_interfaces/*', type: bgp_pool, version: 2, hold: true, report: {kind: unreachable}}\n  - {match: '*'}\n",
     )
     .expect("valid");
     let target = |kind, field_name, version| TargetSelector {
@@ -88,6 +88,7 @@ fn rules_select_by_type_field_and_version_too() {
     assert_eq!(spec.rule(&primary), Some(0));
     assert_eq!(spec.rule(&secondary), Some(2));
     assert_eq!(spec.rule(&target("bgp_pool", "status", 2)), Some(1));
+    assert!(spec.targets[1].hold && !spec.targets[0].hold);
     assert_eq!(spec.rule(&target("bgp_pool", "status", 1)), Some(2));
     // A REST call that only knows the resource fits the first rule of the resource.
     assert_eq!(spec.rule(&resource("aws_interfaces", "1")), Some(0));
@@ -169,4 +170,15 @@ fn unknown_keys_and_kinds_are_refused() {
             "{yaml}"
         );
     }
+}
+
+#[test]
+fn rule_errors_carry_the_rule_position() {
+    let file = serde_saphyr::from_str(
+        "clock: 2018-02-19T05:22:01Z\ntargets:\n  - {match: a}\n  - {match: ''}\n",
+    )
+    .expect("parses");
+    let (at, key, _) = validate(Some(file)).expect_err("invalid");
+    assert_eq!(key, "collector.targets[1].match");
+    assert_eq!(at.map(|l| l.line()), Some(4));
 }
