@@ -359,3 +359,12 @@ fn two_record_accepts_at_once_both_succeed() {
     assert_eq!(written.len(), 4, "{written:?}");
     assert!(written.iter().all(|n| n.ends_with(".snap")), "{written:?}");
 }
+
+#[test]
+fn worker_slots_beyond_the_limit_are_bad_input_not_a_panic() {
+    let out = heatbed(&["worker", "--slots", "2305843009213693952"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("more than the 1024 allowed"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
