@@ -161,7 +161,7 @@ async fn judge(provider: &Provider, generated: &Generated) -> Row {
     let monitoring = if generated.monitoring.is_empty() {
         Cell::None
     } else {
-        monitoring(generated, &history).map_or_else(|| missing(Phase::Monitoring), |c| c)
+        monitoring(generated, &history).unwrap_or_else(|| missing(Phase::Monitoring))
     };
     Row {
         template: template.clone(),
