@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::build::{Generated, Phase, generate};
 use super::source::Template;
-use crate::etcd::{Backend, EtcdError, Lease, Provider};
+use crate::etcd::{Backend, Provider};
 use crate::run::{Recorder, RunErrorKind, Write, run_scenario};
 
 /// One cell of the table.
@@ -99,7 +99,7 @@ pub async fn judge_all(
 /// Runs one generated scenario and judges it.
 async fn judge(provider: &Provider, generated: &Generated) -> Row {
     let template = &generated.template;
-    let etcd = match acquire(provider).await {
+    let etcd = match provider.acquire().await {
         Ok(etcd) => etcd,
         Err(e) => return Row::failed(template, format!("etcd: {e}")),
     };
@@ -171,23 +171,6 @@ async fn judge(provider: &Provider, generated: &Generated) -> Row {
             state(3, "DELETE_COMPLETED", Phase::Delete),
             monitoring,
         ],
-    }
-}
-
-/// Attempts at starting an etcd: two scenarios starting at once can pick the same free port
-/// (the second etcd then fails to bind it); the loser just starts another.
-const ETCD_ATTEMPTS: usize = 3;
-
-async fn acquire(provider: &Provider) -> Result<Lease<'_>, EtcdError> {
-    let mut attempt = 1;
-    loop {
-        match provider.acquire().await {
-            Err(e) if attempt < ETCD_ATTEMPTS => {
-                tracing::debug!(target: "heatbed::catalogue", "etcd did not start ({e}); again");
-                attempt += 1;
-            }
-            result => return result,
-        }
     }
 }
 

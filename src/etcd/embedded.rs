@@ -41,16 +41,38 @@ pub(super) fn binary() -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
+/// Starts at most this many times: two etcds started at once can be handed the same free
+/// port, and the one that binds it second exits; it starts again on other ports.
+const ATTEMPTS: usize = 3;
+
 impl Embedded {
     /// Starts etcd and waits until it answers. Returns the endpoint and a ready client.
     pub(super) async fn start(bin: PathBuf) -> Result<(Self, String, Client), EtcdError> {
+        let mut attempt = 1;
+        loop {
+            let ports = (free_port()?, free_port()?);
+            match Self::start_once(&bin, ports).await {
+                Err(EtcdError::Exited { log, .. })
+                    if attempt < ATTEMPTS && log.contains("address already in use") =>
+                {
+                    tracing::debug!("embedded etcd lost a port race; starting it again");
+                    attempt += 1;
+                }
+                result => return result,
+            }
+        }
+    }
+
+    async fn start_once(
+        bin: &PathBuf,
+        (client_port, peer_port): (u16, u16),
+    ) -> Result<(Self, String, Client), EtcdError> {
         let dir = tempfile::Builder::new().prefix("heatbed-etcd-").tempdir()?;
-        let (client_port, peer_port) = (free_port()?, free_port()?);
         let client_url = format!("http://127.0.0.1:{client_port}");
         let peer_url = format!("http://127.0.0.1:{peer_port}");
         let log_path = dir.path().join("etcd.log");
         let log = std::fs::File::create(&log_path)?;
-        let mut child = Command::new(&bin)
+        let mut child = Command::new(bin)
             .args(["--name", "heatbed", "--data-dir"])
             .arg(dir.path().join("data"))
             .args(["--listen-client-urls", &client_url])
@@ -94,7 +116,33 @@ impl Embedded {
 }
 
 /// A port the OS just handed out on loopback. etcd binds it a moment later; a clash shows
-/// up as an early exit, which the caller reports.
+/// up as an early exit, after which `start` tries other ports.
 fn free_port() -> std::io::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The retry in `start` depends on recognising a port clash in etcd's own words.
+    #[tokio::test]
+    async fn a_port_taken_by_someone_else_is_a_clash_start_recognises() {
+        let Some(bin) = binary() else {
+            println!("SKIP: no etcd binary");
+            return;
+        };
+        let taken = TcpListener::bind("127.0.0.1:0").expect("a port");
+        let port = taken.local_addr().expect("bound").port();
+        let clash = Embedded::start_once(&bin, (port, free_port().expect("a port"))).await;
+        match clash {
+            Err(EtcdError::Exited { log, .. }) => {
+                assert!(log.contains("address already in use"), "{log}");
+            }
+            Err(other) => panic!("expected an early exit, got {other}"),
+            Ok(_) => panic!("etcd started on a port someone else holds"),
+        }
+        let (_etcd, endpoint, _client) = Embedded::start(bin).await.expect("starts");
+        assert!(!endpoint.ends_with(&format!(":{port}")), "{endpoint}");
+    }
 }
