@@ -184,10 +184,21 @@ fn build(
         previous.iter().map(|r| (r.name.as_str(), r)).collect();
     let mut scope = StackScope::new(template, &plan.active, params, &[], true);
     let mut done: Vec<(usize, Resource)> = Vec::with_capacity(plan.order.len());
+    // Group members count against Heat's limit too.
+    let mut total = plan.order.len();
     for &i in &plan.order {
         let decl = &template.resources[i];
         let properties = functions::resolve(&decl.properties, &env(template, &scope))
             .map_err(|f| f.into_heat(&format!("resources.{}.properties", decl.name)))?;
+        if decl.kind == "OS::Heat::ResourceGroup" {
+            total += super::natives::group_count(&properties);
+            if total > deps::MAX_RESOURCES {
+                return Err(HeatError::bad_request(
+                    "RequestLimitExceeded",
+                    "Request limit exceeded: Maximum resources per stack exceeded.",
+                ));
+            }
+        }
         let old = previous.get(decl.name.as_str()).copied();
         let resource = match old.filter(|o| o.kind == decl.kind && o.properties == properties) {
             Some(kept) => kept.clone(),
