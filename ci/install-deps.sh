@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what heatbed needs on a fresh Debian machine, only when it is missing:
 # etcd (server for the embedded backend, etcdctl for the example external workers), curl (the
-# example shell workers talk to the fake Heat with it) and protoc (etcd-client's build needs
-# it). Safe to run again.
+# example shell workers talk to the fake Heat with it), protoc (etcd-client's build needs
+# it) and python3-venv (the tests' Python venvs). Safe to run again.
 set -euo pipefail
 
 missing=()
@@ -10,6 +10,8 @@ command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
 command -v etcdctl >/dev/null 2>&1 || missing+=(etcd-client)
 command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+# The client and Heat-engine venvs of tests/heat_clients.rs and tests/heat_oracle/.
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -109,3 +109,34 @@ outputs:
         "outputs.bad.value.get_attr: The Referenced Attribute (nothing name) is incorrect."
     );
 }
+
+#[tokio::test]
+async fn group_members_count_against_the_resource_limit() {
+    let api = Api::start(HeatSpec::default()).await;
+    let template = |count: &str| {
+        format!(
+            "heat_template_version: 2016-10-14
+resources:
+  other: {{type: OS::Heat::None}}
+  group:
+    type: OS::Heat::ResourceGroup
+    properties: {{count: \"{count}\", resource_def: {{type: OS::Heat::None}}}}
+outputs:
+  refs: {{value: {{get_attr: [group, refs]}}}}
+"
+        )
+    };
+    let body = json!({"stack_name": "strings", "template": template("2")});
+    let (status, answer, _) = api.call(Method::POST, "/stacks", Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    api.settle("strings").await;
+    let shown = api.show("strings").await;
+    assert_eq!(
+        shown["outputs"][0]["output_value"].as_array().map(Vec::len),
+        Some(2)
+    );
+    let body = json!({"stack_name": "huge", "template": template("1000")});
+    let (status, answer, _) = api.call(Method::POST, "/stacks", Some(body)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    assert_eq!(answer["error"]["type"], "RequestLimitExceeded");
+}

@@ -175,3 +175,40 @@ async fn only_invalid_templates_are_refused_with_heats_messages() {
         );
     }
 }
+
+#[tokio::test]
+async fn validate_reads_parameter_defaults_and_given_values() {
+    let api = Api::start(HeatSpec::default()).await;
+    let template = "heat_template_version: 2016-10-14
+parameters:
+  env: {type: string, default: prod}
+  size: {type: number}
+conditions:
+  prod: {equals: [{get_param: env}, prod]}
+resources:
+  r: {type: Vendor::Thing, condition: prod, properties: {size: {get_param: size}}}
+outputs:
+  o: {value: {if: [prod, {get_attr: [r, size]}, none]}}
+";
+    let (status, answer, _) = api
+        .call(
+            Method::POST,
+            "/validate",
+            Some(json!({"template": template})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["Parameters"]["env"]["Default"], "prod");
+    let (status, answer, _) = api
+        .call(
+            Method::POST,
+            "/validate",
+            Some(json!({"template": template.replace("prod]}\nresources", "prod]}\n  never: false\nresources").replace("condition: prod", "condition: nope")})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    assert_eq!(
+        answer["error"]["message"],
+        "resources.r.condition: Invalid condition \"nope\""
+    );
+}

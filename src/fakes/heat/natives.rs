@@ -130,16 +130,28 @@ fn class_chars(class: &str) -> &'static str {
     }
 }
 
+/// How many members a ResourceGroup has (Heat's integer property takes `"3"` as 3), capped
+/// at Heat's resource limit.
+pub(super) fn group_count(properties: &Value) -> usize {
+    if properties.get("resource_def").is_none() {
+        return 0;
+    }
+    let count = match properties.get("count") {
+        Some(Value::String(s)) => s.trim().parse().unwrap_or(0),
+        Some(value) => value.as_u64().unwrap_or(0),
+        None => 1,
+    };
+    usize::try_from(count).map_or(super::deps::MAX_RESOURCES, |c| {
+        c.min(super::deps::MAX_RESOURCES)
+    })
+}
+
 /// A ResourceGroup's members: `(type, properties)` per index, `%index%` replaced.
 pub(super) fn group_members(properties: &Value) -> Vec<(String, Value)> {
-    if properties.get("resource_def").is_none() {
+    let count = group_count(properties);
+    if count == 0 {
         return Vec::new();
     }
-    let count = properties
-        .get("count")
-        .and_then(Value::as_u64)
-        .unwrap_or(1)
-        .min(1000);
     let def = &properties["resource_def"];
     let kind = def
         .get("type")

@@ -220,10 +220,15 @@ pub(super) fn events(
 /// `POST /validate`.
 pub(super) fn validate(body: &Value) -> Result<Reply, HeatError> {
     let mut template = Template::parse(body.get("template").unwrap_or(&Value::Null))?;
-    if let Some(body) = body.as_object() {
-        template.files = super::writes::files(body)?;
-    }
-    super::resources::validate_template(&template, &super::template::Params::default())?;
+    let body = super::writes::object(body)?;
+    template.files = super::writes::files(body)?;
+    let pseudo = super::template::Pseudo {
+        stack_id: "None",
+        stack_name: "validate",
+        project_id: "",
+    };
+    let params = template.resolve_available(&super::writes::parameters(body)?, &pseudo)?;
+    super::resources::validate_template(&template, &params)?;
     let mut parameters = Map::new();
     for p in &template.parameters {
         let kind = match p.kind {

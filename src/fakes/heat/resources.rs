@@ -2,7 +2,7 @@
 //! dependency order with their properties resolved, kept, replaced (next generation, new
 //! physical id) or deleted on update; outputs resolved against them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
@@ -140,31 +140,37 @@ pub(super) fn delete_all(owner: &Owner<'_>, resources: &[Resource]) {
         .for_each(|r| notify_deleted(owner, r));
 }
 
-/// An output's value (null when its condition fails); attributes are null unless `ready`.
-pub(super) fn resolve_output(
-    output: &super::template::OutputDecl,
+/// Every output's value (null when its condition fails); attributes are null unless `ready`.
+pub(super) fn resolve_outputs(
     template: &Template,
     params: &Params,
     resources: &[Resource],
     ready: bool,
-) -> Result<Value, String> {
+) -> Vec<Result<Value, String>> {
+    let created: HashSet<&str> = resources.iter().map(|r| r.name.as_str()).collect();
     let active: Vec<bool> = template
         .resources
         .iter()
-        .map(|d| resources.iter().any(|r| r.name == d.name))
+        .map(|d| created.contains(d.name.as_str()))
         .collect();
     let scope = StackScope::new(template, &active, params, resources, ready);
     let env = env(template, &scope);
-    let path = format!("outputs.{}.condition", output.key);
-    match functions::enabled(output.condition.as_ref(), &path, &env) {
-        Ok(true) => {}
-        Ok(false) => return Ok(Value::Null),
-        Err(error) => return Err(error.message()),
-    }
-    functions::resolve(&output.value, &env).map_err(|failure| match failure {
-        Failure::Refused(error) => error.message(),
-        Failure::Unresolved(message) => message,
-    })
+    template
+        .outputs
+        .iter()
+        .map(|output| {
+            let path = format!("outputs.{}.condition", output.key);
+            match functions::enabled(output.condition.as_ref(), &path, &env) {
+                Ok(true) => {}
+                Ok(false) => return Ok(Value::Null),
+                Err(error) => return Err(error.message()),
+            }
+            functions::resolve(&output.value, &env).map_err(|failure| match failure {
+                Failure::Refused(error) => error.message(),
+                Failure::Unresolved(message) => message,
+            })
+        })
+        .collect()
 }
 
 fn build(
@@ -178,10 +184,21 @@ fn build(
         previous.iter().map(|r| (r.name.as_str(), r)).collect();
     let mut scope = StackScope::new(template, &plan.active, params, &[], true);
     let mut done: Vec<(usize, Resource)> = Vec::with_capacity(plan.order.len());
+    // Group members count against Heat's limit too.
+    let mut total = plan.order.len();
     for &i in &plan.order {
         let decl = &template.resources[i];
         let properties = functions::resolve(&decl.properties, &env(template, &scope))
             .map_err(|f| f.into_heat(&format!("resources.{}.properties", decl.name)))?;
+        if decl.kind == "OS::Heat::ResourceGroup" {
+            total += super::natives::group_count(&properties);
+            if total > deps::MAX_RESOURCES {
+                return Err(HeatError::bad_request(
+                    "RequestLimitExceeded",
+                    "Request limit exceeded: Maximum resources per stack exceeded.",
+                ));
+            }
+        }
         let old = previous.get(decl.name.as_str()).copied();
         let resource = match old.filter(|o| o.kind == decl.kind && o.properties == properties) {
             Some(kept) => kept.clone(),

@@ -1,6 +1,7 @@
 //! What functions see of a stack ([`StackScope`]): its parameters and its active resources
 //! (a resource whose `condition` fails does not exist), created ones by name.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde_json::Value;
@@ -14,7 +15,7 @@ use super::template::{Params, ResourceDecl, Template};
 pub(super) struct StackScope<'a> {
     params: &'a Params,
     declared: HashMap<&'a str, &'a ResourceDecl>,
-    created: HashMap<String, Resource>,
+    created: HashMap<String, Cow<'a, Resource>>,
     ready: bool,
 }
 
@@ -25,7 +26,7 @@ impl<'a> StackScope<'a> {
         template: &'a Template,
         active: &[bool],
         params: &'a Params,
-        resources: &[Resource],
+        resources: &'a [Resource],
         ready: bool,
     ) -> Self {
         StackScope {
@@ -39,7 +40,7 @@ impl<'a> StackScope<'a> {
                 .collect(),
             created: resources
                 .iter()
-                .map(|r| (r.name.clone(), r.clone()))
+                .map(|r| (r.name.clone(), Cow::Borrowed(r)))
                 .collect(),
             ready,
         }
@@ -47,7 +48,8 @@ impl<'a> StackScope<'a> {
 
     /// A resource created since.
     pub(super) fn add(&mut self, resource: &Resource) {
-        self.created.insert(resource.name.clone(), resource.clone());
+        self.created
+            .insert(resource.name.clone(), Cow::Owned(resource.clone()));
     }
 }
 

@@ -180,6 +180,25 @@ impl Template {
         given: &Map<String, Value>,
         pseudo: &Pseudo<'_>,
     ) -> Result<Params, HeatError> {
+        self.resolve_given(given, pseudo, true)
+    }
+
+    /// What `POST /validate` resolves: like [`Template::resolve`], but a parameter with
+    /// neither a value nor a default is only an error where a function reads it.
+    pub(super) fn resolve_available(
+        &self,
+        given: &Map<String, Value>,
+        pseudo: &Pseudo<'_>,
+    ) -> Result<Params, HeatError> {
+        self.resolve_given(given, pseudo, false)
+    }
+
+    fn resolve_given(
+        &self,
+        given: &Map<String, Value>,
+        pseudo: &Pseudo<'_>,
+        required: bool,
+    ) -> Result<Params, HeatError> {
         if let Some(unknown) = given
             .keys()
             .find(|k| !self.parameters.iter().any(|p| &p.name == *k))
@@ -204,6 +223,9 @@ impl Template {
                 Some(value) => Some(value.clone()),
             };
             let Some(value) = value else {
+                if !required {
+                    continue;
+                }
                 return Err(HeatError::bad_request(
                     "UserParameterMissing",
                     format!("The Parameter ({}) was not provided.", decl.name),

@@ -131,20 +131,17 @@ pub(super) fn output(o: &Output, with_value: bool) -> Value {
 /// stack's rule replacing them, scripted order first.
 pub(super) fn outputs(stack: &Stack, rule: Option<&StackRule>) -> Vec<Output> {
     let ready = !(stack.action == Action::Create && stack.status != Status::Complete);
+    let values =
+        resources::resolve_outputs(&stack.template, &stack.params, &stack.resources, ready);
     let mut outputs: Vec<Output> = stack
         .template
         .outputs
         .iter()
-        .map(|decl| Output {
+        .zip(values)
+        .map(|(decl, value)| Output {
             key: decl.key.clone(),
             description: decl.description.clone(),
-            value: resources::resolve_output(
-                decl,
-                &stack.template,
-                &stack.params,
-                &stack.resources,
-                ready,
-            ),
+            value,
         })
         .collect();
     let Some(rule) = rule else {

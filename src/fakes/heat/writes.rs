@@ -219,7 +219,7 @@ pub(super) fn files(body: &Map<String, Value>) -> Result<Map<String, Value>, Hea
 }
 
 /// `environment.parameters` overlaid by `parameters`.
-fn parameters(body: &Map<String, Value>) -> Result<Map<String, Value>, HeatError> {
+pub(super) fn parameters(body: &Map<String, Value>) -> Result<Map<String, Value>, HeatError> {
     let mut given = Map::new();
     let environment = match body.get("environment") {
         Some(Value::String(text)) if !text.trim().is_empty() => {
