@@ -266,6 +266,7 @@ fn gohan(op: GohanOp, key: String, body: Option<Value>) -> StepKind {
 fn wait(key: &str, version: u64) -> StepKind {
     StepKind::Wait {
         key: key.to_string(),
+        prefix: false,
         condition: Condition::Matches(json!({ "version": version })),
         timeout: WAIT,
     }
@@ -274,6 +275,7 @@ fn wait(key: &str, version: u64) -> StepKind {
 fn gone(key: &str) -> StepKind {
     StepKind::Wait {
         key: key.to_string(),
+        prefix: false,
         condition: Condition::Deleted,
         timeout: WAIT,
     }
