@@ -39,8 +39,8 @@
 //! # }
 //! ```
 //!
-//! Environment: `ETCD_BIN` (the etcd binary), `HEATBED_ETCD_ENDPOINTS` (use a running etcd,
-//! wiped per scenario), `HEATBED_ETCD_IMAGE` (the container backend's image), `HEATBED_LOG`
+//! Environment: `ETCD_BIN` (the etcd binary), `HEATBED_ETCD` (the binary's `--etcd`, e.g. a
+//! running etcd, wiped per scenario), `HEATBED_ETCD_IMAGE` (the container backend's image), `HEATBED_LOG`
 //! (tracing filter for the binary), `INSTA_UPDATE` (insta's snapshot policy in `cargo test`).
 
 pub mod catalogue;

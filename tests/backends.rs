@@ -54,18 +54,23 @@ fn every_scenario_passes_on_the_container_backend() {
 }
 
 #[tokio::test]
-async fn external_endpoints_are_used_from_the_environment_and_wiped_between_scenarios() {
+async fn an_external_etcd_with_foreign_keys_is_refused_unless_wipe_is_given() {
     let own = Backend::Embedded.start().await.expect("embedded etcd");
-    let endpoints = own.endpoints().join(",");
+    let external = Backend::External(own.endpoints().to_vec());
     let mut client = own.client();
     client
         .put("/left/over", "from an earlier user", None)
         .await
         .unwrap();
+    let refused = Provider::new(&external).await.unwrap_err().to_string();
+    assert!(
+        refused.contains("holds 1 key(s) heatbed did not write (e.g. /left/over)")
+            && refused.contains("--wipe"),
+        "{refused}"
+    );
+    assert_eq!(client.get("/left/over", None).await.unwrap().count(), 1);
 
-    let provider = Provider::new(&Backend::External(own.endpoints().to_vec()))
-        .await
-        .unwrap();
+    let provider = Provider::with_wipe(&external, true).await.unwrap();
     let lease = provider.acquire().await.unwrap();
     let mut leased = lease.client();
     assert_eq!(
@@ -73,8 +78,24 @@ async fn external_endpoints_are_used_from_the_environment_and_wiped_between_scen
         0,
         "shared etcd not wiped"
     );
+    leased.put("/written/by/heatbed", "x", None).await.unwrap();
     drop(lease);
+    provider.close().await.unwrap();
+    let all = etcd_client::GetOptions::new()
+        .with_from_key()
+        .with_count_only();
+    let left = client.get(vec![0u8], Some(all)).await.unwrap().count();
+    assert_eq!(left, 0, "close leaves the external etcd empty");
+}
 
+#[tokio::test]
+async fn the_cli_uses_an_external_etcd_only_when_told_and_never_wipes_a_users_keys() {
+    let own = Backend::Embedded.start().await.expect("embedded etcd");
+    let endpoints = own.endpoints().join(",");
+    let mut client = own.client();
+    client.put("/mine", "keep me", None).await.unwrap();
+
+    // The worker's env contract (`eval "$(heatbed serve)"`) is not heatbed's own input.
     let out = heatbed(
         &["run", "scenarios/gohan_writes.yaml"],
         &[("HEATBED_ETCD_ENDPOINTS", endpoints.as_str())],
@@ -85,14 +106,53 @@ async fn external_endpoints_are_used_from_the_environment_and_wiped_between_scen
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
-    let written = client
-        .get("/config/v2.0/heat_templates/port", None)
-        .await
-        .unwrap();
+    assert_eq!(client.get("/mine", None).await.unwrap().count(), 1);
+    let template = "/config/v2.0/heat_templates/port";
+    assert_eq!(client.get(template, None).await.unwrap().count(), 0);
+
+    let out = heatbed(
+        &["run", "scenarios/gohan_writes.yaml", "--etcd", &endpoints],
+        &[],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("did not write (e.g. /mine)"), "{stderr}");
+    assert_eq!(client.get("/mine", None).await.unwrap().count(), 1);
+
+    let out = heatbed(
+        &["run", "scenarios/gohan_writes.yaml"],
+        &[("HEATBED_ETCD", &endpoints)],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(client.get("/mine", None).await.unwrap().count(), 1);
+
+    let out = heatbed(
+        &[
+            "run",
+            "scenarios/gohan_writes.yaml",
+            "--etcd",
+            &endpoints,
+            "--wipe",
+        ],
+        &[],
+    );
     assert_eq!(
-        written.count(),
-        1,
-        "the run did not use HEATBED_ETCD_ENDPOINTS"
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(client.get("/mine", None).await.unwrap().count(), 0);
+    // Left as empty as it was found: the next run needs no --wipe.
+    let out = heatbed(
+        &["run", "scenarios/gohan_writes.yaml", "--etcd", &endpoints],
+        &[],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }
 

@@ -94,3 +94,50 @@ fn generated_scenarios_are_ordinary_scenario_files() {
         );
     }
 }
+
+fn heatbed(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_heatbed"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("HEATBED_ETCD_ENDPOINTS")
+        .env_remove("HEATBED_ETCD")
+        .output()
+        .expect("heatbed runs")
+}
+
+#[test]
+fn the_command_prints_the_table_writes_scenarios_and_exits_by_the_rows() {
+    let out_dir = tempfile::tempdir().expect("temp dir");
+    let out_path = out_dir.path().to_str().expect("utf-8");
+    let out = heatbed(&["catalogue", "--only", "network", "--out", out_path]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.starts_with("| template | create | update | delete | monitoring |"));
+    assert!(
+        stdout.contains("| network | ok | ok | ok | none |"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 of 1 templates pass"), "{stdout}");
+    load(&out_dir.path().join("network.yaml")).expect("an ordinary scenario file");
+
+    let out = heatbed(&["catalogue", "--only", "no_such_template"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such template"));
+}
+
+#[test]
+fn a_failing_row_names_its_reason_and_fails_the_command() {
+    // A template whose mapping no one understands: the create fails with the reason.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let source = std::fs::read_to_string("tests/fixtures/catalogue/traffic_mirror.md").unwrap();
+    let broken = source.replace("\"Psession_number\"", "\"Qsession_number\"");
+    std::fs::write(dir.path().join("traffic_mirror.md"), broken).unwrap();
+    let out = heatbed(&["catalogue", "--templates", dir.path().to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("| traffic_mirror | CREATE_FAILED: cannot build the job from template traffic_mirror: unsupported mapping"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("0 of 1 templates pass"), "{stdout}");
+}

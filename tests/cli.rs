@@ -309,3 +309,62 @@ fn a_missing_checkpoint_never_hides_the_others_in_run_record_and_doc() {
     assert!(one < two && two < three, "{doc}");
     assert!(text(&out.stderr).contains("checkpoints never happened"));
 }
+
+/// Snapshot headers never carry run-to-run randomness (a job's suffix): a clean
+/// `record --accept` would otherwise rewrite unchanged files.
+#[test]
+fn no_snapshot_header_carries_a_job_suffix() {
+    let suffix = regex::Regex::new(r":[0-9]+:[a-z0-9]{5}\b").unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots");
+    let mut checked = 0;
+    for scenario in std::fs::read_dir(root).unwrap().flatten() {
+        for snap in std::fs::read_dir(scenario.path()).unwrap().flatten() {
+            let text = std::fs::read_to_string(snap.path()).unwrap();
+            let header = text.split("\n---\n").next().unwrap_or_default();
+            assert!(
+                !suffix.is_match(header),
+                "{}: {header}",
+                snap.path().display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} snapshots checked");
+}
+
+#[test]
+fn two_record_accepts_at_once_both_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    let snapshots = dir.path().to_str().unwrap();
+    let record = || {
+        Command::new(env!("CARGO_BIN_EXE_heatbed"))
+            .args(["record", "--accept", "scenarios/gohan_writes.yaml"])
+            .args(["--snapshots", snapshots])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env_remove("HEATBED_ETCD")
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("heatbed runs")
+    };
+    let (first, second) = (record(), record());
+    for child in [first, second] {
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    }
+    let written: Vec<_> = std::fs::read_dir(dir.path().join("gohan_writes"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(written.len(), 4, "{written:?}");
+    assert!(written.iter().all(|n| n.ends_with(".snap")), "{written:?}");
+}
+
+#[test]
+fn worker_slots_beyond_the_limit_are_bad_input_not_a_panic() {
+    let out = heatbed(&["worker", "--slots", "2305843009213693952"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("more than the 1024 allowed"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -77,6 +77,40 @@ async fn a_run_with_a_missing_checkpoint_keeps_the_others() {
 }
 
 #[tokio::test]
+async fn a_huge_timeout_never_overflows() {
+    let outcome = run(
+        "name: h\nworker: {kind: none}\ntimeout: 18446744073709551615s\nsteps:\n\
+        - {action: put, key: /a, value: 1}\n\
+        - {action: wait, key: /a, timeout: 18446744073709551615s}\n\
+        documents:\n  - name: d\n    title: T\n    checkpoints:\n      - {key: /a}\n\
+        keyspace: {}\n",
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(outcome.checkpoints.len(), 1);
+    assert_eq!(outcome.keyspace.unwrap().text, "/a\n1");
+}
+
+#[tokio::test]
+async fn a_worker_that_exits_during_the_steps_is_noticed_at_once() {
+    // The wait would take 10 minutes; the worker's exit ends the run instead, with its status.
+    let error = run(
+        "name: x\nworker: {kind: command, command: 'echo bye; exit 4'}\n\
+        steps:\n  - {action: wait, key: /never, timeout: 10m}\n\
+        documents:\n  - name: d\n    title: T\n    checkpoints:\n      - {key: /never}\n",
+    )
+    .await
+    .expect_err("the worker exits during the wait step")
+    .to_string();
+    assert!(
+        error.contains("worker exited (exit status: 4) during step 1 (`wait`, line 4)"),
+        "{error}"
+    );
+    assert!(error.contains("d (1) /never"), "{error}");
+    assert!(error.contains("--- worker output ---\nbye"), "{error}");
+}
+
+#[tokio::test]
 async fn checkpoints_out_of_declared_order_fail() {
     let error = run("name: o\nworker: {kind: none}\nsteps:\n\
         - {action: put, key: /b, value: 1}\n\

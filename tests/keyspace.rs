@@ -73,15 +73,19 @@ fn the_final_keyspace_is_a_snapshot_that_catches_stray_missing_and_wrong_keys() 
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(stdout(&out).contains("final keyspace [keyspace]: match"));
 
+    // Each change is reported key by key, with a diff of the value.
     let cases = [
         (
             format!("{GOOD}\netcdctl put /stray left-behind >/dev/null"),
-            "+/stray\n+left-behind",
+            "extra key /stray:\n  +left-behind",
         ),
-        (String::new(), "-/monitoring/x"),
+        (
+            String::new(),
+            "missing key /monitoring/x:\n  -{\n  -    \"vmi\": \"UP\", ",
+        ),
         (
             GOOD.replace("UP", "FAIL"),
-            "-    \"vmi\": \"UP\", \n+    \"vmi\": \"FAIL\", ",
+            "changed key /monitoring/x:\n   {\n  -    \"vmi\": \"UP\", \n  +    \"vmi\": \"FAIL\", ",
         ),
     ];
     for (before, diff) in cases {
@@ -93,12 +97,12 @@ fn the_final_keyspace_is_a_snapshot_that_catches_stray_missing_and_wrong_keys() 
             text.contains("final keyspace [keyspace]: changed"),
             "{text}"
         );
-        for line in diff.lines() {
-            assert!(
-                text.contains(&format!("      {line}\n")),
-                "{before}: no `{line}` in {text}"
-            );
-        }
+        let indented: String = diff.lines().map(|l| format!("      {l}\n")).collect();
+        assert!(
+            text.contains(&indented),
+            "{before}: no\n{indented}in {text}"
+        );
+        assert_eq!(text.matches(" key /").count(), 1, "one key changed: {text}");
     }
 }
 
@@ -150,4 +154,41 @@ fn run_recorded_compares_the_final_keyspace_with_a_store_dump_key_by_key() {
         "{text}"
     );
     assert!(!text.contains("ignored"), "{text}");
+}
+
+/// The keyspace is read once the job queue drained: a job cleaned up after the last
+/// checkpoint is not in it, a job never cleaned up is (after the scenario's timeout).
+#[test]
+fn the_keyspace_waits_for_the_job_queue_to_drain() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let scenario = SCENARIO
+        .replace("steps: []", "timeout: 2s\nsteps: []")
+        .replace(
+            "prefixes: [/state/, /monitoring/, /stray]",
+            "prefixes: [/state/, /jobs/]",
+        );
+    std::fs::write(dir.join("scenario.yaml"), scenario).unwrap();
+    let keyspace = |cleanup: &str| {
+        let script = format!(
+            "set -e\netcdctl put /jobs/all/j '[]' >/dev/null\n\
+             etcdctl put /state/x '{{\"version\":1}}' >/dev/null\n\
+             {cleanup}\nexec sleep 600\n"
+        );
+        std::fs::write(dir.join("worker.sh"), script).unwrap();
+        let out = heatbed(dir, &["record", "--accept"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+        std::fs::read_to_string(dir.join("snapshots/scenario/keyspace.snap")).unwrap()
+    };
+    // The worker takes its time to clean up (its own sleep, not the test's).
+    let cleaned = keyspace("sleep 0.3; etcdctl del /jobs/all/j >/dev/null");
+    assert!(
+        cleaned.ends_with("---\n/state/x\n{\n    \"version\": 1\n}\n"),
+        "{cleaned}"
+    );
+    let left = keyspace("");
+    assert!(
+        left.contains("---\n/jobs/all/j\n[]\n\n/state/x\n"),
+        "{left}"
+    );
 }

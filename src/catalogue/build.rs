@@ -10,9 +10,10 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 
 use super::Template;
-use super::hot::monitored;
+use super::hot::{Statuses, monitored};
 use super::plan::{Plan, Planned};
 use super::route::route;
+use super::values::updatable;
 use crate::scenario::{
     Checkpoint, CollectorSpec, Condition, Document, GohanOp, HeatSpec, KeySelector, Pick, Scenario,
     Step, StepKind, WorkerSpec,
@@ -48,8 +49,8 @@ pub struct Generated {
     pub phases: Vec<Phase>,
     /// `/state/<path>/<id>` of the template's resource.
     pub state_key: String,
-    /// Each `/monitoring` key the template writes, with its status keys.
-    pub monitoring: BTreeMap<String, BTreeSet<String>>,
+    /// Each `/monitoring` key the template writes, with the status of each status key.
+    pub monitoring: BTreeMap<String, Statuses>,
 }
 
 /// The scenario for `template`; `catalogue` provides the templates of related resources.
@@ -89,12 +90,18 @@ pub fn generate(template: &Template, catalogue: &[Template]) -> Result<Generated
         (2, GohanOp::Update, Phase::Update),
         (3, GohanOp::Delete, Phase::Delete),
     ] {
-        let body = (op != GohanOp::Delete).then(|| main.body.clone());
+        let body = match op {
+            GohanOp::Create => Some(main.body.clone()),
+            GohanOp::Update => Some(updated(&plan.main, &main.body)),
+            GohanOp::Delete => None,
+        };
         steps.push(phase, gohan(op, config_key(&main), body));
         steps.push(phase, wait(&state_key, version));
         checkpoints.push((state_key.clone(), version));
-        for key in monitoring.keys().filter(|_| op != GohanOp::Delete) {
-            steps.push(Phase::Monitoring, wait(key, version));
+        for (key, statuses) in monitoring.iter().filter(|_| op != GohanOp::Delete) {
+            let mut value: Map<String, Value> = statuses.clone().into_iter().collect();
+            value.insert("version".into(), json!(version));
+            steps.push(Phase::Monitoring, wait_for(key, Value::Object(value)));
             checkpoints.push((key.clone(), version));
         }
     }
@@ -192,6 +199,18 @@ fn stack_template<'a>(
     Some(t)
 }
 
+/// The body of the update: a field users may update changed (`<value> (updated)`), or the
+/// same body (a new version all the same) when the schema names none.
+fn updated(type_: &str, body: &Value) -> Value {
+    let mut body = body.clone();
+    if let (Some(field), Value::Object(o)) = (updatable(type_), &mut body) {
+        let old = o.get(field).and_then(Value::as_str).unwrap_or_default();
+        let new = format!("{old} (updated)").trim_start().to_string();
+        o.insert(field.to_string(), Value::String(new));
+    }
+    body
+}
+
 /// The template the worker resolves for `type_`'s planned resource.
 fn resolve(plan: &Plan, type_: &str, paired: bool) -> Option<String> {
     let r = &plan.resources[type_];
@@ -206,10 +225,7 @@ fn resolve(plan: &Plan, type_: &str, paired: bool) -> Option<String> {
 
 /// The `/monitoring` keys the template writes for the planned resource: the template
 /// rendered with its `jinja_*` params as the job manager computes them.
-fn monitoring(
-    plan: &Plan,
-    template: &Template,
-) -> Result<BTreeMap<String, BTreeSet<String>>, String> {
+fn monitoring(plan: &Plan, template: &Template) -> Result<BTreeMap<String, Statuses>, String> {
     let main = &plan.resources[&plan.main];
     let ctx = Context {
         type_: &plan.main,
@@ -264,10 +280,14 @@ fn gohan(op: GohanOp, key: String, body: Option<Value>) -> StepKind {
 }
 
 fn wait(key: &str, version: u64) -> StepKind {
+    wait_for(key, json!({ "version": version }))
+}
+
+fn wait_for(key: &str, subset: Value) -> StepKind {
     StepKind::Wait {
         key: key.to_string(),
         prefix: false,
-        condition: Condition::Matches(json!({ "version": version })),
+        condition: Condition::Matches(subset),
         timeout: WAIT,
     }
 }

@@ -2,7 +2,7 @@
 //! give its mapped field a fitting value) and, once rendered, the monitoring targets whose
 //! status reaches etcd (`/monitoring/v2.0/<resource_type>/<resource_id>`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
@@ -44,12 +44,17 @@ pub(crate) fn parameter_types(template_file: &str) -> BTreeMap<String, Hint> {
     types
 }
 
-/// The `/monitoring` keys a rendered template's monitoring targets write, each with its
-/// status keys (`syncer_properties.etcd.status.key`). `params` resolves `get_param`.
+/// A `/monitoring` key's expected value: status key -> status.
+pub(crate) type Statuses = BTreeMap<String, Value>;
+
+/// The `/monitoring` keys a rendered template's monitoring targets write, each with the
+/// status each target's key (`syncer_properties.etcd.status.key`) gets from a healthy device:
+/// the first `positive_status` of its `hold_options`, else `UP`, as every recorded agent
+/// reported (the fake collector's default). `params` resolves `get_param`.
 pub(crate) fn monitored(
     rendered: &str,
     params: &BTreeMap<String, Value>,
-) -> Result<BTreeMap<String, BTreeSet<String>>, String> {
+) -> Result<BTreeMap<String, Statuses>, String> {
     // Heat's YAML loader lets a repeated key win (a catalogue template repeats a parameter).
     let options = serde_saphyr::options! {
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::LastWins,
@@ -68,7 +73,7 @@ pub(crate) fn monitored(
         },
         _ => None,
     };
-    let mut keys: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut keys: BTreeMap<String, Statuses> = BTreeMap::new();
     for resource in hot["resources"]
         .as_object()
         .into_iter()
@@ -79,8 +84,14 @@ pub(crate) fn monitored(
             continue;
         }
         let p = &resource["properties"];
-        let Some(status) = p["syncer_properties"]["etcd"]["status"]["key"].as_str() else {
+        let etcd = &p["syncer_properties"]["etcd"];
+        let Some(status) = etcd["status"]["key"].as_str() else {
             continue;
+        };
+        let healthy = match &etcd["hold_options"]["positive_status"] {
+            Value::Array(first) if !first.is_empty() => first[0].clone(),
+            Value::Null | Value::Array(_) => Value::from("UP"),
+            single => single.clone(),
         };
         let (Some(rt), Some(id)) = (resolve(&p["resource_type"]), resolve(&p["resource_id"]))
         else {
@@ -90,7 +101,7 @@ pub(crate) fn monitored(
         };
         keys.entry(format!("{MONITORING}/{rt}/{id}"))
             .or_default()
-            .insert(status.to_string());
+            .insert(status.to_string(), healthy);
     }
     Ok(keys)
 }
@@ -119,7 +130,7 @@ mod tests {
         assert_eq!(keys.len(), 1);
         assert_eq!(
             keys["/monitoring/v2.0/ports/p1"],
-            BTreeSet::from(["vmi".to_string()])
+            Statuses::from([("vmi".to_string(), json!("UP"))])
         );
     }
 }

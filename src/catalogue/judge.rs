@@ -1,10 +1,9 @@
 //! Running the generated scenarios (in parallel, bounded) and judging each from etcd's
 //! history, kept by a recorder of our own so a run that stopped at a wait still shows what
 //! happened before: the `/state` of each version (`CREATE_COMPLETED`, `MODIFY_COMPLETED`,
-//! `DELETE_COMPLETED`) and, for a monitored template, a `/monitoring` value with every status
-//! key for versions 1 and 2 and its removal after the delete.
+//! `DELETE_COMPLETED`) and, for a monitored template, a `/monitoring` value with each status
+//! key's healthy status for versions 1 and 2, and its removal after the delete.
 
-use std::collections::BTreeSet;
 use std::fmt;
 use std::time::Duration;
 
@@ -13,7 +12,7 @@ use serde_json::Value;
 
 use super::build::{Generated, Phase, generate};
 use super::source::Template;
-use crate::etcd::{Backend, Provider};
+use crate::etcd::{Backend, EtcdError, Lease, Provider};
 use crate::run::{Recorder, RunErrorKind, Write, run_scenario};
 
 /// One cell of the table.
@@ -100,7 +99,7 @@ pub async fn judge_all(
 /// Runs one generated scenario and judges it.
 async fn judge(provider: &Provider, generated: &Generated) -> Row {
     let template = &generated.template;
-    let etcd = match provider.acquire().await {
+    let etcd = match acquire(provider).await {
         Ok(etcd) => etcd,
         Err(e) => return Row::failed(template, format!("etcd: {e}")),
     };
@@ -175,29 +174,36 @@ async fn judge(provider: &Provider, generated: &Generated) -> Row {
     }
 }
 
+/// Attempts at starting an etcd: two scenarios starting at once can pick the same free port
+/// (the second etcd then fails to bind it); the loser just starts another.
+const ETCD_ATTEMPTS: usize = 3;
+
+async fn acquire(provider: &Provider) -> Result<Lease<'_>, EtcdError> {
+    let mut attempt = 1;
+    loop {
+        match provider.acquire().await {
+            Err(e) if attempt < ETCD_ATTEMPTS => {
+                tracing::debug!(target: "heatbed::catalogue", "etcd did not start ({e}); again");
+                attempt += 1;
+            }
+            result => return result,
+        }
+    }
+}
+
 /// The monitoring cell; `None` when a value never came (the run's reason says more).
 fn monitoring(generated: &Generated, history: &[Write]) -> Option<Cell> {
     for (key, expected) in &generated.monitoring {
         for version in [1, 2] {
             let values = versions(history, key, version);
-            if values.is_empty() {
-                return None;
-            }
-            let seen: BTreeSet<&str> = values
-                .iter()
-                .filter_map(Value::as_object)
-                .flat_map(|o| o.keys().map(String::as_str))
-                .collect();
-            let lacking: Vec<&str> = expected
-                .iter()
-                .map(String::as_str)
-                .filter(|k| !seen.contains(k))
-                .collect();
-            if !lacking.is_empty() {
-                return Some(Cell::Failed(format!(
-                    "{key} v{version} lacks {}",
-                    lacking.join(", ")
-                )));
+            let last = values.last()?;
+            for (status, healthy) in expected {
+                if values.iter().all(|v| v.get(status) != Some(healthy)) {
+                    return Some(Cell::Failed(format!(
+                        "{key} v{version}: {status} is {}, expected {healthy}",
+                        last.get(status).unwrap_or(&Value::Null)
+                    )));
+                }
             }
         }
         let last = history.iter().rev().find(|w| &w.key == key);

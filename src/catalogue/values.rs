@@ -70,6 +70,20 @@ pub(crate) fn property(type_: &str, field: &str) -> Option<&'static Value> {
     }
 }
 
+/// A free-text field of `type_`'s schema that users may update (`permission` has `update`;
+/// no relation, enum or format), the first by name: what the generated update changes.
+pub(crate) fn updatable(type_: &str) -> Option<&'static str> {
+    let mut fields: Vec<(&String, &Value)> = properties().get(type_)?.iter().collect();
+    fields.sort_by_key(|(name, _)| *name);
+    fields.into_iter().find_map(|(name, p)| {
+        let updatable = p["permission"]
+            .as_array()
+            .is_some_and(|ps| ps.iter().any(|x| x == "update"));
+        let text = p["type"] == "string" && p.get("enum").is_none() && p.get("format").is_none();
+        (updatable && text && p.get("relation").is_none()).then_some(name.as_str())
+    })
+}
+
 /// A deterministic id: UUIDv5 of `seed` in the URL namespace.
 pub(crate) fn uuid(seed: &str) -> String {
     Uuid::new_v5(&Uuid::NAMESPACE_URL, seed.as_bytes()).to_string()
@@ -169,6 +183,8 @@ mod tests {
         // A type without schema types a field as the schemas that declare it do.
         assert_eq!(p("qos_option_aws", "qos_type"), p("qos_option", "qos_type"));
         assert_eq!(synthesize(None, Hint::Number, "x", "s"), json!(1));
+        assert_eq!(updatable("network"), Some("description"));
+        assert_eq!(updatable("qos_option_aws"), None);
         assert_eq!(uuid("a"), uuid("a"));
         assert_ne!(uuid("a"), uuid("b"));
     }

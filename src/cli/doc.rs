@@ -1,33 +1,63 @@
 //! `heatbed doc`: run one scenario and render its documents in the seed format. When some
-//! checkpoints never happen, the others are still written and the missing ones marked.
+//! checkpoints never happen (or a signal stops the run), the others are still written and
+//! the missing ones marked.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use heatbed::docs::render_document;
 use heatbed::etcd::Provider;
-use heatbed::run::run_scenario;
-use heatbed::scenario::load;
+use heatbed::run::{Outcome, run_scenario_until};
+use heatbed::scenario::{Scenario, load};
+
+use super::signals::Signals;
 
 pub(super) async fn doc(
     scenario: PathBuf,
     out: Option<PathBuf>,
     etcd: &str,
     worker: Option<&String>,
+    wipe: bool,
 ) -> anyhow::Result<ExitCode> {
     let backend = super::backend(etcd)?;
     let scenario = load(&scenario)?;
-    let provider = Provider::new(&backend).await?;
-    let etcd = provider.acquire().await?;
-    let worker = super::worker_override(worker);
-    let (outcome, failure) = match run_scenario(&scenario, &etcd, worker.as_ref()).await {
+    let signals = Signals::listen()?;
+    let stop = signals.stop().clone();
+    let interrupted = || signals.exit_code().unwrap_or(ExitCode::FAILURE);
+    // Not cancelled half-way: a container is only removed once heatbed holds it.
+    let provider = Provider::with_wipe(&backend, wipe).await?;
+    let result = {
+        let etcd = tokio::select! {
+            etcd = provider.acquire() => etcd?,
+            () = stop.cancelled() => return Ok(interrupted()),
+        };
+        let worker = super::worker_override(worker);
+        run_scenario_until(&scenario, &etcd, worker.as_ref(), &stop).await
+    };
+    if let Err(e) = provider.close().await {
+        eprintln!("warning: {e}");
+    }
+    let (outcome, failure) = match result {
         Ok(outcome) => (outcome, None),
         Err(mut e) => match e.partial.take() {
             Some(outcome) => (*outcome, Some(e)),
             None => return Err(e.into()),
         },
     };
-    if let Some(out) = &out {
+    write(&scenario, &outcome, out.as_ref())?;
+    Ok(match (signals.exit_code(), failure) {
+        (Some(code), _) => code,
+        (None, None) => ExitCode::SUCCESS,
+        (None, Some(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    })
+}
+
+/// Every document of `scenario`, to `out` or stdout.
+fn write(scenario: &Scenario, outcome: &Outcome, out: Option<&PathBuf>) -> anyhow::Result<()> {
+    if let Some(out) = out {
         std::fs::create_dir_all(out)?;
     }
     for document in &scenario.documents {
@@ -47,7 +77,7 @@ pub(super) async fn doc(
             &checkpoints,
             &missing,
         );
-        match &out {
+        match out {
             Some(dir) => {
                 let path = dir.join(format!("{}.md", document.name));
                 std::fs::write(&path, text)?;
@@ -56,11 +86,5 @@ pub(super) async fn doc(
             None => println!("{text}"),
         }
     }
-    match failure {
-        None => Ok(ExitCode::SUCCESS),
-        Some(e) => {
-            eprintln!("error: {e}");
-            Ok(ExitCode::FAILURE)
-        }
-    }
+    Ok(())
 }

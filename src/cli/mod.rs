@@ -8,6 +8,7 @@ mod list;
 mod report;
 mod run;
 mod serve;
+mod signals;
 mod worker;
 
 use std::path::PathBuf;
@@ -51,6 +52,9 @@ enum Command {
         /// Run this command as the worker instead of the scenario's own (`sh -c`).
         #[arg(long)]
         worker: Option<String>,
+        /// Delete the keys an external etcd holds (refused otherwise).
+        #[arg(long)]
+        wipe: bool,
     },
     /// Turn a folder of recorded flows (stored_in_etcd/<component>/<Flow>_NN.md, ...) and
     /// heat-template documents into runnable scenarios, one per flow with results.
@@ -125,6 +129,10 @@ struct RunArgs {
     /// per document).
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
+    /// Delete the keys an external etcd holds (refused otherwise: heatbed wipes it before
+    /// each scenario).
+    #[arg(long)]
+    wipe: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -165,7 +173,8 @@ pub fn main() -> ExitCode {
                 out,
                 etcd,
                 worker,
-            } => doc::doc(scenario, out, &etcd, worker.as_ref()).await,
+                wipe,
+            } => doc::doc(scenario, out, &etcd, worker.as_ref(), wipe).await,
             Command::Import {
                 dir,
                 templates,

@@ -4,14 +4,15 @@
 use std::process::ExitCode;
 
 use futures::StreamExt;
-use heatbed::docs::{compare_keyspace_with_recorded, compare_with_recorded};
+use heatbed::docs::{compare_keyspace_with_recorded, compare_with_recorded, keyspace_diff};
 use heatbed::etcd::Provider;
-use heatbed::run::{Outcome, run_scenario};
+use heatbed::run::{Outcome, run_scenario_until};
 use heatbed::scenario::{Scenario, discover, load};
 use heatbed::snapshot::{KEYSPACE, Store, Verdict};
 
 use super::junit::Junit;
 use super::report::{CheckpointResult, Judged, Report, Status};
+use super::signals::Signals;
 use super::{BAD_INPUT, RunArgs};
 
 /// `record` is `None` for `run`, `Some(accept)` for `record`.
@@ -32,7 +33,10 @@ pub(super) async fn run(args: RunArgs, record: Option<bool>) -> anyhow::Result<E
         eprintln!("{bad} scenario file(s) are invalid; nothing was run");
         return Ok(ExitCode::from(BAD_INPUT));
     }
-    let provider = Provider::new(&backend).await?;
+    let signals = Signals::listen()?;
+    let stop = signals.stop().clone();
+    // Not cancelled half-way: a container is only removed once heatbed holds it.
+    let provider = Provider::with_wipe(&backend, args.wipe).await?;
     let worker = super::worker_override(args.worker.as_ref());
     let mut report = Report::new(args.format, args.show, provider.backend().to_string());
     let mut junit = args
@@ -44,10 +48,14 @@ pub(super) async fn run(args: RunArgs, record: Option<bool>) -> anyhow::Result<E
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let runs = futures::stream::iter(scenarios.iter().map(|scenario| {
-        let (provider, worker) = (&provider, worker.as_ref());
+        let (provider, worker, stop) = (&provider, worker.as_ref(), &stop);
         async move {
-            match provider.acquire().await {
-                Ok(etcd) => run_scenario(scenario, &etcd, worker)
+            let lease = tokio::select! {
+                lease = provider.acquire(), if !stop.is_cancelled() => lease,
+                () = stop.cancelled() => return Err(Failed::Error("interrupted: not run".into())),
+            };
+            match lease {
+                Ok(etcd) => run_scenario_until(scenario, &etcd, worker, stop)
                     .await
                     .map_err(|mut e| match e.partial.take() {
                         Some(outcome) => Failed::Partial(outcome, e.to_string()),
@@ -58,7 +66,7 @@ pub(super) async fn run(args: RunArgs, record: Option<bool>) -> anyhow::Result<E
         }
     }))
     .buffered(jobs.max(1));
-    futures::pin_mut!(runs);
+    let mut runs = Box::pin(runs);
     for scenario in &scenarios {
         report.start(scenario);
         let store = Store::new(&args.snapshots, scenario);
@@ -86,10 +94,15 @@ pub(super) async fn run(args: RunArgs, record: Option<bool>) -> anyhow::Result<E
     if let (Some(junit), Some(path)) = (&junit, &args.junit) {
         junit.write(path)?;
     }
-    Ok(if report.summary() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
+    drop(runs);
+    let passed = report.summary();
+    if let Err(e) = provider.close().await {
+        eprintln!("warning: {e}");
+    }
+    Ok(match signals.exit_code() {
+        Some(code) => code,
+        None if passed => ExitCode::SUCCESS,
+        None => ExitCode::FAILURE,
     })
 }
 
@@ -118,10 +131,19 @@ fn judge(
         .iter()
         .map(|c| CheckpointResult::new(c, snap(&Store::name(c), &Store::description(c), &c.text)))
         .collect();
-    let keyspace = outcome
-        .keyspace
-        .as_ref()
-        .map(|k| snap(KEYSPACE, "final keyspace", &k.text));
+    // The final keyspace's changes are shown key by key.
+    let keyspace = outcome.keyspace.as_ref().map(|k| {
+        match (
+            snap(KEYSPACE, "final keyspace", &k.text),
+            store.contents(KEYSPACE),
+        ) {
+            (Status::Changed(diff), Ok(Some(old))) => {
+                let by_key = keyspace_diff(&old, &k.text);
+                Status::Changed(if by_key.is_empty() { diff } else { by_key })
+            }
+            (status, _) => status,
+        }
+    });
     // Snapshots of checkpoints that never happened (and of a keyspace never reached) are
     // not orphans: they are kept, and removed only after a complete run.
     let mut wanted = Store::names(outcome);

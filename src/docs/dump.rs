@@ -22,7 +22,7 @@ pub enum DumpError {
         #[source]
         source: std::io::Error,
     },
-    /// Larger than [`MAX_INFLATED`] once inflated.
+    /// Larger than 256 MiB once inflated.
     #[error("{path}: the store dump inflates to more than {MAX_INFLATED} bytes")]
     TooLarge {
         /// The dump.

@@ -74,6 +74,27 @@ pub fn compare_keyspace_with_recorded(
     scenario: &Scenario,
     captured: &FinalKeyspace,
 ) -> Result<Vec<KeyMismatch>, DumpError> {
+    let actual: Vec<(String, String)> = captured
+        .entries
+        .iter()
+        .map(|(key, value)| (key.clone(), String::from_utf8_lossy(value).into_owned()))
+        .collect();
+    against_dump(scenario, &actual)
+}
+
+/// Like [`compare_keyspace_with_recorded`], for a checked-in `keyspace.snap`'s text (so a
+/// snapshot can never drift from the recorded store either).
+pub fn compare_keyspace_snapshot_with_recorded(
+    scenario: &Scenario,
+    snapshot: &str,
+) -> Result<Vec<KeyMismatch>, DumpError> {
+    against_dump(scenario, &keyspace_entries(snapshot))
+}
+
+fn against_dump(
+    scenario: &Scenario,
+    actual: &[(String, String)],
+) -> Result<Vec<KeyMismatch>, DumpError> {
     let Some(keyspace) = &scenario.keyspace else {
         return Ok(Vec::new());
     };
@@ -86,12 +107,7 @@ pub fn compare_keyspace_with_recorded(
         .into_iter()
         .filter(|(key, _)| keyspace.takes(key))
         .collect();
-    let actual: Vec<(String, String)> = captured
-        .entries
-        .iter()
-        .map(|(key, value)| (key.clone(), String::from_utf8_lossy(value).into_owned()))
-        .collect();
-    Ok(compare_keyspaces(&expected, &actual))
+    Ok(compare_keyspaces(&expected, actual))
 }
 
 /// A keyspace snapshot's text (`keyspace.snap`, see [`FinalKeyspace::text`]) back into keys
@@ -112,6 +128,45 @@ pub fn keyspace_entries(text: &str) -> Vec<(String, String)> {
         }
     }
     entries
+}
+
+/// Two keyspace snapshot texts, key by key: every key only in `new` (extra), only in `old`
+/// (missing) or in both with other values (changed), each with a diff of its value. Empty
+/// when they hold the same entries.
+pub fn keyspace_diff(old: &str, new: &str) -> String {
+    let (old, new) = (keyspace_entries(old), keyspace_entries(new));
+    let find = |entries: &[(String, String)], key: &str| {
+        entries
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+    };
+    let mut keys: Vec<&String> = old.iter().chain(&new).map(|(k, _)| k).collect();
+    keys.sort();
+    keys.dedup();
+    let mut out = String::new();
+    for key in keys {
+        let (before, after) = (find(&old, key), find(&new, key));
+        let word = match (&before, &after) {
+            (Some(b), Some(a)) if b == a => continue,
+            (Some(_), Some(_)) => "changed",
+            (Some(_), None) => "missing",
+            _ => "extra",
+        };
+        let line_ended = |v: Option<String>| v.map(|v| v + "\n").unwrap_or_default();
+        let (before, after) = (line_ended(before), line_ended(after));
+        let diff = similar::TextDiff::from_lines(&before, &after)
+            .unified_diff()
+            .context_radius(2)
+            .to_string();
+        let diff: String = diff
+            .lines()
+            .filter(|l| !l.starts_with("@@"))
+            .map(|l| format!("\n  {l}"))
+            .collect();
+        out.push_str(&format!("{word} key {key}:{diff}\n"));
+    }
+    out
 }
 
 /// Key by key: `expected` (recorded) against `actual` (captured), both raw values.
@@ -223,6 +278,49 @@ mod tests {
             keyspace_entries(text),
             entries(&[("/a", "{\n    \"x\": 1\n}"), ("/b", "plain"), ("/c", "{}")])
         );
+    }
+
+    #[test]
+    fn the_recorded_store_equals_itself_rendered_and_any_change_is_found() {
+        let dump = crate::docs::read_store_dump(Path::new(
+            "tests/recorded/esi/05_load_balancer/result_log/08_etcd_store/test.dump",
+        ))
+        .unwrap();
+        // Rendered the way keyspace.snap shows it: a /config body decoded, pretty-printed.
+        let rendered: Vec<(String, String)> = dump
+            .iter()
+            .map(|(key, raw)| {
+                let text = crate::snapshot::render_write(key, raw.as_bytes());
+                let (key, value) = text.split_once('\n').unwrap();
+                (key.to_string(), value.to_string())
+            })
+            .collect();
+        assert_eq!(compare_keyspaces(&dump, &rendered), Vec::new());
+        let mut changed = rendered.clone();
+        changed.retain(|(k, _)| k != "/job_manager_id");
+        let monitoring = changed
+            .iter_mut()
+            .find(|(k, _)| {
+                k == "/monitoring/v2.0/load_balancers/b311c470-d878-4fea-8466-a4393938f2d4"
+            })
+            .unwrap();
+        monitoring.1 = monitoring.1.replacen("UP", "FAIL", 1);
+        let found = compare_keyspaces(&dump, &changed);
+        let shown: Vec<String> = found.iter().map(ToString::to_string).collect();
+        assert_eq!(found.len(), 2, "{shown:#?}");
+    }
+
+    #[test]
+    fn a_keyspace_diff_names_each_key() {
+        let old = "/a\n{\n    \"x\": 1\n}\n\n/b\nplain\n\n/c\nsame";
+        let new = "/a\n{\n    \"x\": 2\n}\n\n/c\nsame\n\n/d\nnew";
+        assert_eq!(
+            keyspace_diff(old, new),
+            "changed key /a:\n   {\n  -    \"x\": 1\n  +    \"x\": 2\n   }\n\
+             missing key /b:\n  -plain\n\
+             extra key /d:\n  +new\n"
+        );
+        assert_eq!(keyspace_diff(old, old), "");
     }
 
     #[test]

@@ -15,7 +15,8 @@ pub use dump::{DumpError, read_store_dump};
 pub use golden::{GoldenError, Mismatch, compare_with_recorded, recorded_checkpoints};
 pub use import::{Fixture, Gap, Import, ImportError, Imported, Summary, import};
 pub use keyspace::{
-    KeyMismatch, compare_keyspace_with_recorded, compare_keyspaces, keyspace_entries,
+    KeyMismatch, compare_keyspace_snapshot_with_recorded, compare_keyspace_with_recorded,
+    compare_keyspaces, keyspace_diff, keyspace_entries,
 };
 pub use parse::{ParseError, ParsedCheckpoint, ParsedDocument, parse_document};
 pub use write::render_document;

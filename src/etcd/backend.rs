@@ -12,7 +12,8 @@ use super::embedded::{self, Embedded};
 /// Which etcd to use (`--etcd`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Backend {
-    /// External if `HEATBED_ETCD_ENDPOINTS` is set, else the binary, else Docker.
+    /// The binary, else Docker. Never the worker's env contract (`HEATBED_ETCD_ENDPOINTS`):
+    /// an external etcd is only ever one named with `--etcd`/`HEATBED_ETCD`.
     #[default]
     Auto,
     /// The local `etcd` binary.
@@ -53,9 +54,6 @@ impl Backend {
     pub fn resolve(&self) -> Result<Backend, EtcdError> {
         if *self != Backend::Auto {
             return Ok(self.clone());
-        }
-        if let Ok(endpoints) = std::env::var("HEATBED_ETCD_ENDPOINTS") {
-            return parse_endpoints(&endpoints).map(Backend::External);
         }
         if embedded::binary().is_some() {
             return Ok(Backend::Embedded);

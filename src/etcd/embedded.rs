@@ -68,6 +68,9 @@ impl Embedded {
             // A lone member elects itself after one election timeout: keep that short.
             .args(["--heartbeat-interval", "10", "--election-timeout", "50"])
             .stdin(Stdio::null())
+            // A group of its own: a Ctrl-C to heatbed's group must not kill etcd under a
+            // run that is still stopping its worker; heatbed stops it last.
+            .process_group(0)
             .stdout(log.try_clone()?)
             .stderr(log)
             .kill_on_drop(true)

@@ -3,7 +3,7 @@
 /// An etcd that could not be started, reached or used.
 #[derive(Debug, thiserror::Error)]
 pub enum EtcdError {
-    /// `--etcd` or `HEATBED_ETCD_ENDPOINTS` holds something unusable.
+    /// `--etcd` or `HEATBED_ETCD` holds something unusable.
     #[error(
         "bad etcd choice `{value}`: expected auto, embedded, container or http://host:port[,...]"
     )]
@@ -14,7 +14,8 @@ pub enum EtcdError {
     /// Nothing to run etcd with.
     #[error(
         "no etcd available: install it (`apt-get install etcd-server`), set ETCD_BIN, \
-         point HEATBED_ETCD_ENDPOINTS at a running etcd, or build the container image \
+         name a running etcd with `--etcd http://host:port` (or HEATBED_ETCD), or build the \
+         container image \
          with `ci/build-etcd-image.sh`"
     )]
     Unavailable,
@@ -66,6 +67,20 @@ pub enum EtcdError {
         /// The client error.
         #[source]
         source: etcd_client::Error,
+    },
+    /// An external etcd holds keys heatbed did not write.
+    #[error(
+        "etcd at {endpoints} holds {count} key(s) heatbed did not write (e.g. {examples}); \
+         heatbed deletes every key of an external etcd before each scenario, so it refuses \
+         to use this one: pass --wipe to delete them, or choose another etcd"
+    )]
+    Foreign {
+        /// The endpoints.
+        endpoints: String,
+        /// How many keys.
+        count: i64,
+        /// The first few.
+        examples: String,
     },
     /// A temporary directory or port could not be had.
     #[error("cannot prepare embedded etcd: {0}")]

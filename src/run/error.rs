@@ -105,10 +105,18 @@ pub enum RunErrorKind {
     #[error("worker: {0}")]
     Worker(String),
     /// The worker exited while checkpoints were still missing.
-    #[error("worker exited ({status}) before every checkpoint happened:\n{missing}")]
+    #[error("worker exited ({status}) {when}; checkpoints that never happened:\n{missing}")]
     WorkerExited {
         /// Its exit status.
         status: String,
+        /// When, in words (`during step 2 (...)`).
+        when: String,
+        /// The missing checkpoints.
+        missing: MissingList,
+    },
+    /// The run was stopped (SIGINT, SIGTERM) before it ended.
+    #[error("interrupted; checkpoints that never happened:\n{missing}")]
+    Interrupted {
         /// The missing checkpoints.
         missing: MissingList,
     },

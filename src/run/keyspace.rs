@@ -9,12 +9,14 @@ use etcd_client::{Client, GetOptions};
 
 use super::error::RunErrorKind;
 use super::recorder::{Recorder, Write};
+use super::runner::until;
 use crate::etcd::EtcdError;
 use crate::scenario::{Keyspace, Scenario};
 use crate::snapshot::{redact, render_write};
 
-/// The job queue of the ESI protocol: a worker that finished its work leaves nothing here.
-const JOB_QUEUE: &str = "/jobs/";
+/// Where the ESI protocol keeps work in flight: the job queue and the worker's per-resource
+/// job state (ESI-SPEC §1.5, §1.6). A worker that finished its work leaves nothing here.
+const IN_FLIGHT: [&str; 2] = ["/jobs/", "/esi-worker/job_state/"];
 
 /// The final keyspace of a run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,15 +28,21 @@ pub struct FinalKeyspace {
     pub text: String,
 }
 
-/// Reads the keyspace `scenario` declares, if it declares one.
+/// Reads the keyspace `scenario` declares, if it declares one: once no work is in flight
+/// when `settle` (a worker runs), at most the scenario's timeout.
 pub(super) async fn capture(
     scenario: &Scenario,
-    client: &mut Client,
+    recorder: &Recorder,
+    mut client: Client,
+    settle: bool,
 ) -> Result<Option<FinalKeyspace>, RunErrorKind> {
     let Some(keyspace) = &scenario.keyspace else {
         return Ok(None);
     };
-    let entries = read(keyspace, client).await?;
+    if settle {
+        settled(recorder, Instant::now().checked_add(scenario.timeout)).await;
+    }
+    let entries = read(keyspace, &mut client).await?;
     let mut rendered: Vec<String> = entries
         .iter()
         .map(|(key, value)| redact(&scenario.redactions, &render_write(key, value)))
@@ -69,32 +77,27 @@ async fn read(
     Ok(taken.into_iter().collect())
 }
 
-/// Waits, on the recorder (never by sleeping), until the job queue is empty: every job the
-/// worker took is finished and cleaned up. Gives up at `deadline`, so a worker that leaves a
-/// job behind shows it in the keyspace instead of hanging the run.
-pub(super) async fn settled(recorder: &Recorder, deadline: Option<Instant>) {
+/// Waits, on the recorder (never by sleeping), until no work is in flight ([`IN_FLIGHT`]):
+/// every job the worker took is finished and cleaned up. Gives up at `deadline`, so a worker
+/// that leaves a job behind shows it in the keyspace instead of hanging the run.
+async fn settled(recorder: &Recorder, deadline: Option<Instant>) {
     let mut changed = recorder.subscribe();
     loop {
         changed.borrow_and_update();
         if !queued(&recorder.snapshot()) || recorder.failure().is_some() {
             return;
         }
-        let woke = match deadline {
-            Some(deadline) => tokio::time::timeout_at(deadline.into(), changed.changed())
-                .await
-                .ok(),
-            None => Some(changed.changed().await),
-        };
-        if !matches!(woke, Some(Ok(()))) {
+        if !matches!(until(deadline, changed.changed()).await, Some(Ok(()))) {
             return;
         }
     }
 }
 
-/// Whether the history leaves a key in the job queue.
+/// Whether the history leaves a key of work in flight.
 fn queued(history: &[Write]) -> bool {
     let mut live = BTreeMap::new();
-    for write in history.iter().filter(|w| w.key.starts_with(JOB_QUEUE)) {
+    let in_flight = |key: &str| IN_FLIGHT.iter().any(|p| key.starts_with(p));
+    for write in history.iter().filter(|w| in_flight(&w.key)) {
         live.insert(write.key.as_str(), write.value.is_some());
     }
     live.values().any(|present| *present)
@@ -117,11 +120,14 @@ mod tests {
         let mut history = vec![
             write(2, "/jobs/all/j", Some("[]")),
             write(3, "/jobs/ready/j", Some("heat_worker")),
-            write(4, "/state/x", Some("{}")),
-            write(5, "/jobs/ready/j", None),
+            write(4, "/esi-worker/job_state/v2.0/x", Some("{}")),
+            write(5, "/state/x", Some("{}")),
+            write(6, "/jobs/ready/j", None),
         ];
         assert!(queued(&history));
-        history.push(write(6, "/jobs/all/j", None));
+        history.push(write(7, "/jobs/all/j", None));
+        assert!(queued(&history), "the job state is still there");
+        history.push(write(8, "/esi-worker/job_state/v2.0/x", None));
         assert!(!queued(&history));
     }
 }

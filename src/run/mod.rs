@@ -14,4 +14,5 @@ pub use checkpoints::contains;
 pub use error::{MissingList, RunError, RunErrorKind, StepError, WaitTimeout};
 pub use keyspace::FinalKeyspace;
 pub use recorder::{Recorder, Write};
-pub use runner::{Outcome, run_on, run_scenario};
+pub use runner::{Outcome, run_on, run_scenario, run_scenario_until};
+pub use tokio_util::sync::CancellationToken;

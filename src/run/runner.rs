@@ -14,6 +14,7 @@ use crate::etcd::{Etcd, EtcdError};
 use crate::fakes::Fakes;
 use crate::scenario::{Scenario, WorkerSpec};
 use crate::worker::{Worker, WorkerEnv};
+use tokio_util::sync::CancellationToken;
 
 /// A run: complete when returned as `Ok`, partial when carried by a [`RunError`].
 #[derive(Debug)]
@@ -52,6 +53,17 @@ pub async fn run_scenario(
     etcd: &Etcd,
     worker: Option<&WorkerSpec>,
 ) -> Result<Outcome, RunError> {
+    run_scenario_until(scenario, etcd, worker, &CancellationToken::new()).await
+}
+
+/// [`run_scenario`] that stops early when `stop` is cancelled (SIGINT, SIGTERM): the worker
+/// and the fakes are stopped as at any end, and the error carries what was captured.
+pub async fn run_scenario_until(
+    scenario: &Scenario,
+    etcd: &Etcd,
+    worker: Option<&WorkerSpec>,
+    stop: &CancellationToken,
+) -> Result<Outcome, RunError> {
     let started = Instant::now();
     let fail = |kind: RunErrorKind, worker_log: String| RunError::new(scenario, kind, worker_log);
     let client = etcd.client();
@@ -87,15 +99,22 @@ pub async fn run_scenario(
         .await
         .map_err(|e| fail(RunErrorKind::Worker(e), String::new()))?;
 
-    let result = drive(scenario, &recorder, client.clone(), &mut worker, &fakes).await;
+    let interrupted = || RunErrorKind::Interrupted {
+        missing: missing(scenario, &recorder.snapshot()).into(),
+    };
+    let result = tokio::select! {
+        result = drive(scenario, &recorder, client.clone(), &mut worker, &fakes) => result,
+        () = stop.cancelled() => Err(interrupted()),
+    };
     let keyspace = match &result {
-        Ok(_) if scenario.keyspace.is_some() => {
-            if !matches!(worker, Worker::None) {
-                keyspace::settled(&recorder, Instant::now().checked_add(scenario.timeout)).await;
+        Ok(_) => {
+            let settle = !matches!(worker, Worker::None);
+            tokio::select! {
+                keyspace = keyspace::capture(scenario, &recorder, client.clone(), settle) => keyspace,
+                () = stop.cancelled() => Err(interrupted()),
             }
-            keyspace::capture(scenario, &mut client.clone()).await
         }
-        _ => Ok(None),
+        Err(_) => Ok(None),
     };
     let worker_log = worker.stop().await;
     let journal = fakes.heat_journal();
@@ -141,14 +160,31 @@ async fn drive(
         recorder,
     };
     for (i, step) in scenario.steps.iter().enumerate() {
-        steps::apply(&ctx, &step.kind)
-            .await
-            .map_err(|source| RunErrorKind::Step {
+        let at = || {
+            format!(
+                "during step {} (`{}`, line {})",
+                i + 1,
+                step.kind.action(),
+                step.line
+            )
+        };
+        // A worker that exits is noticed at once, not when a step times out.
+        tokio::select! {
+            applied = steps::apply(&ctx, &step.kind) => applied.map_err(|source| RunErrorKind::Step {
                 number: i + 1,
                 action: step.kind.action(),
                 line: step.line,
                 source: Box::new(source),
-            })?;
+            })?,
+            status = worker.exited() => {
+                let history = caught_up(recorder, client.clone()).await?;
+                return Err(RunErrorKind::WorkerExited {
+                    status,
+                    when: at(),
+                    missing: missing(scenario, &history).into(),
+                });
+            }
+        }
     }
 
     // A timeout too large to add to now is no deadline at all.
@@ -176,7 +212,11 @@ async fn drive(
                 if all_found(&scenario.documents, &history) {
                     return Ok(history);
                 }
-                return Err(RunErrorKind::WorkerExited { status, missing: missing(scenario, &history).into() });
+                return Err(RunErrorKind::WorkerExited {
+                    status,
+                    when: "before every checkpoint happened".into(),
+                    missing: missing(scenario, &history).into(),
+                });
             }
         }
     }
@@ -204,7 +244,10 @@ async fn settled(
 }
 
 /// `future`'s output, or `None` once `deadline` (if any) passed.
-async fn until<T>(deadline: Option<Instant>, future: impl Future<Output = T>) -> Option<T> {
+pub(super) async fn until<T>(
+    deadline: Option<Instant>,
+    future: impl Future<Output = T>,
+) -> Option<T> {
     match deadline {
         Some(deadline) => tokio::time::timeout_at(deadline.into(), future).await.ok(),
         None => Some(future.await),

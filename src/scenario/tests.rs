@@ -200,3 +200,23 @@ fn a_bad_keyspace_names_its_key() {
     let e = error(&format!("{HEAD}steps: []\nkeyspace:\n  prefix: [/]\n"));
     assert!(e.contains("prefix"), "{e}");
 }
+
+#[test]
+fn a_put_file_larger_than_etcd_takes_is_an_error_and_never_read_whole() {
+    let e = error(&format!(
+        "{HEAD}steps:\n- {{action: put, key: /a, file: /dev/zero}}\n"
+    ));
+    assert!(
+        e.contains("steps[0].file") && e.contains("/dev/zero: larger than 1572864 bytes"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_huge_timeout_loads() {
+    let scenario = load_str(&format!(
+        "{HEAD}timeout: 18446744073709551615s\nsteps:\n- {{action: wait, key: /a, timeout: 18446744073709551615s}}\n"
+    ))
+    .unwrap();
+    assert_eq!(scenario.timeout.as_secs(), u64::MAX);
+}

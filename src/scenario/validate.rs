@@ -20,6 +20,8 @@ use super::types::{
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default deadline of a wait step.
 const DEFAULT_WAIT: Duration = Duration::from_secs(5);
+/// The largest `put` file: etcd's default request size limit (1.5 MiB).
+const MAX_PUT_FILE: u64 = 1536 * 1024;
 /// The tenant of the recorded flows.
 pub(crate) const RECORDED_PROJECT: &str = "fe3a4a1a72c04479bb6c19c2c0ccba4c";
 /// The collector agents' address in the recorded flows.
@@ -221,11 +223,8 @@ fn step_kind(base: &Path, step: StepFile) -> Result<StepKind, FieldError> {
             let value = match (value, file) {
                 (Some(Value::String(s)), None) => s.into_bytes(),
                 (Some(v), None) => v.to_string().into_bytes(),
-                (None, Some(file)) => {
-                    let full = base.join(&file);
-                    std::fs::read(&full)
-                        .map_err(|e| (".file".to_string(), format!("{}: {e}", full.display())))?
-                }
+                (None, Some(file)) => read_limited(&base.join(&file))
+                    .map_err(|message| (".file".to_string(), message))?,
                 _ => {
                     return Err((
                         String::new(),
@@ -275,6 +274,26 @@ fn step_kind(base: &Path, step: StepFile) -> Result<StepKind, FieldError> {
             }
         }
     })
+}
+
+/// A `put` file's bytes, at most [`MAX_PUT_FILE`] of them: a larger file (or an endless one
+/// such as `/dev/zero`) is an error, never read whole.
+fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let fail = |e: std::io::Error| format!("{}: {e}", path.display());
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(fail)?
+        .take(MAX_PUT_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(fail)?;
+    if bytes.len() as u64 > MAX_PUT_FILE {
+        return Err(format!(
+            "{}: larger than {MAX_PUT_FILE} bytes, etcd's default request limit",
+            path.display()
+        ));
+    }
+    Ok(bytes)
 }
 
 pub(super) fn check_key(key: &str) -> Result<(), FieldError> {

@@ -71,15 +71,28 @@ impl Store {
         self.check_text(&Self::name(captured), &captured.text)
     }
 
+    /// The text the snapshot file `name` holds (`None` when there is none).
+    pub fn contents(&self, name: &str) -> Result<Option<String>, String> {
+        Ok(self.read(name)?.map(|old| old.to_string()))
+    }
+
+    fn read(&self, name: &str) -> Result<Option<TextSnapshotContents>, String> {
+        let path = self.dir.join(format!("{name}.snap"));
+        if !path.exists() {
+            return Ok(None);
+        }
+        let old = Snapshot::from_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        match old.contents() {
+            SnapshotContents::Text(old) => Ok(Some(old.clone())),
+            _ => Err(format!("{}: not a text snapshot", path.display())),
+        }
+    }
+
     /// Compares `text` with the snapshot file `name`, the way insta does.
     pub fn check_text(&self, name: &str, text: &str) -> Result<Verdict, String> {
         let path = self.dir.join(format!("{name}.snap"));
-        if !path.exists() {
+        let Some(old) = self.read(name)? else {
             return Ok(Verdict::Missing);
-        }
-        let old = Snapshot::from_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let SnapshotContents::Text(old) = old.contents() else {
-            return Err(format!("{}: not a text snapshot", path.display()));
         };
         let new = TextSnapshotContents::new(text.to_string(), TextSnapshotKind::File);
         if old.matches_latest(&new) {
@@ -145,5 +158,57 @@ impl Store {
             .collect();
         files.sort();
         files
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store(dir: &Path) -> Store {
+        Store {
+            dir: dir.join("s"),
+            input_file: "scenarios/s.yaml".into(),
+        }
+    }
+
+    #[test]
+    fn writers_of_one_snapshot_at_once_never_clash() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(dir.path());
+        std::thread::scope(|scope| {
+            let writers: Vec<_> = (0..8)
+                .map(|_| {
+                    scope.spawn(|| {
+                        (0..50)
+                            .map(|_| store.write_text("d-01", "T (1) /k", "/k\n1", true))
+                            .collect::<Result<Vec<_>, _>>()
+                    })
+                })
+                .collect();
+            for writer in writers {
+                writer.join().unwrap().unwrap();
+            }
+        });
+        assert_eq!(store.check_text("d-01", "/k\n1"), Ok(Verdict::Match));
+        let files: Vec<_> = std::fs::read_dir(store.dir()).unwrap().flatten().collect();
+        assert_eq!(files.len(), 1, "temp files left: {files:?}");
+    }
+
+    #[test]
+    fn a_description_carries_the_redacted_key() {
+        let captured = Captured {
+            document: "jobs".into(),
+            title: "Create".into(),
+            number: 2,
+            key: "/jobs/all/create:heat_worker:port:p:1:abcde".into(),
+            revision: 7,
+            text: "/jobs/all/create:heat_worker:port:p:1:[suffix]\n[]".into(),
+            unredacted: "/jobs/all/create:heat_worker:port:p:1:abcde\n[]".into(),
+        };
+        assert_eq!(
+            Store::description(&captured),
+            "Create (2) /jobs/all/create:heat_worker:port:p:1:[suffix]"
+        );
     }
 }

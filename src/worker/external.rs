@@ -1,6 +1,7 @@
 //! An external worker: `sh -c <command>` in its own process group, with the env contract and
 //! a clean environment (no inherited `ETCD*`, `OS_*`, `HEATBED_*` or proxy variables).
-//! stdout and stderr are captured together; the group gets SIGTERM at the end, then SIGKILL.
+//! stdout and stderr are captured together; the group gets SIGTERM at the end, then SIGKILL,
+//! and SIGKILL when dropped without being stopped (a panic, a cancelled run).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -103,20 +104,33 @@ impl External {
     /// everything it printed.
     pub async fn stop(mut self) -> String {
         // The whole group: a shell's background children go too, even after it exited.
-        let signal = |s| self.group.map(|group| killpg(group, s));
-        let _ = signal(Signal::SIGTERM);
-        if tokio::time::timeout(GRACE, self.child.wait())
-            .await
-            .is_err()
-        {
-            let _ = signal(Signal::SIGKILL);
-            let _ = self.child.wait().await;
-        }
-        for reader in self.readers {
+        self.signal(Signal::SIGTERM);
+        let _ = tokio::time::timeout(GRACE, self.child.wait()).await;
+        // What ignored SIGTERM, or outlived the shell, goes now.
+        self.signal(Signal::SIGKILL);
+        let _ = self.child.wait().await;
+        self.group = None;
+        for reader in std::mem::take(&mut self.readers) {
             let _ = tokio::time::timeout(GRACE, reader).await;
         }
         let output = self.output.lock().expect("output lock");
         String::from_utf8_lossy(&output).into_owned()
+    }
+
+    fn signal(&self, signal: Signal) {
+        if let Some(group) = self.group {
+            let _ = killpg(group, signal);
+        }
+    }
+}
+
+impl Drop for External {
+    /// Not stopped (a panic unwinding, a cancelled run): the whole group is killed at once.
+    fn drop(&mut self) {
+        self.signal(Signal::SIGKILL);
+        for reader in &self.readers {
+            reader.abort();
+        }
     }
 }
 

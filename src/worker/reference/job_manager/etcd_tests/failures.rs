@@ -1,4 +1,5 @@
-//! A resource whose job cannot be built gets a failed state, not silence.
+//! Hostile or unknown mappings: a resource whose job cannot be built gets a failed state, not
+//! silence; a huge mapping is a job, not a crash.
 
 use serde_json::{Value, json};
 
@@ -40,5 +41,22 @@ async fn a_mapping_with_an_unknown_prefix_fails_the_resource_with_a_reason() {
         .await
         .expect("get");
     assert_eq!(jobs.count(), 0, "no job was scheduled");
+    worker.stop().await;
+}
+
+#[tokio::test]
+async fn a_two_thousand_character_concatenation_becomes_a_job() {
+    let etcd = Backend::Embedded.start().await.expect("embedded etcd");
+    let mut c = etcd.client();
+    let worker = Running::start(etcd.endpoints());
+    let long = format!("{}Cx&Pid", "A".repeat(2_000));
+    template(&mut c, "network", json!({"name": long})).await;
+
+    let net = json!({"id": "n1"});
+    put(&mut c, "/config/v2.0/networks/n1", gohan(&net, false, 1)).await;
+    let (_, job) = job(&mut c, "create:heat_worker:network:n1:").await;
+
+    assert_eq!(job["params"][0]["param"], "name");
+    assert_eq!(job["params"][0]["value"], "xn1");
     worker.stop().await;
 }
