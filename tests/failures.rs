@@ -199,3 +199,30 @@ async fn the_recorder_keeps_every_value_at_the_moment_it_was_written() {
             .all(|w| w[0].revision < w[1].revision)
     );
 }
+
+/// A prefix wait holds once no key (`deleted`) or some key (`exists`) is under the prefix;
+/// one key left under it times out naming it.
+#[tokio::test]
+async fn a_prefix_wait_waits_for_the_whole_prefix() {
+    let outcome = run("name: w\nworker: {kind: none}\nsteps:\n\
+        - {action: wait, key: '/jobs/all/', prefix: true, until: deleted, timeout: 200ms}\n\
+        - {action: put, key: '/jobs/all/a:1:xyz', value: x}\n\
+        - {action: wait, key: '/jobs/all/a:1:', prefix: true, timeout: 200ms}\n\
+        - {action: delete, key: '/jobs/all/a:1:xyz'}\n\
+        - {action: wait, key: '/jobs/all/a:1:', prefix: true, until: deleted, timeout: 200ms}\n")
+    .await;
+    assert!(
+        outcome.is_ok(),
+        "{:?}",
+        outcome.err().map(|e| e.to_string())
+    );
+    let error = run("name: w\nworker: {kind: none}\nsteps:\n\
+        - {action: put, key: '/jobs/all/a:1:xyz', value: x}\n\
+        - {action: put, key: '/jobs/all/b:1:xyz', value: y}\n\
+        - {action: delete, key: '/jobs/all/b:1:xyz'}\n\
+        - {action: wait, key: '/jobs/all/', prefix: true, until: deleted, timeout: 200ms}\n")
+    .await
+    .expect_err("a key is left under the prefix")
+    .to_string();
+    assert!(error.contains("/jobs/all/a:1:xyz = x"), "{error}");
+}

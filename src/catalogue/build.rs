@@ -286,6 +286,7 @@ fn wait(key: &str, version: u64) -> StepKind {
 fn wait_for(key: &str, subset: Value) -> StepKind {
     StepKind::Wait {
         key: key.to_string(),
+        prefix: false,
         condition: Condition::Matches(subset),
         timeout: WAIT,
     }
@@ -294,6 +295,7 @@ fn wait_for(key: &str, subset: Value) -> StepKind {
 fn gone(key: &str) -> StepKind {
     StepKind::Wait {
         key: key.to_string(),
+        prefix: false,
         condition: Condition::Deleted,
         timeout: WAIT,
     }

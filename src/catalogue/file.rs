@@ -81,10 +81,14 @@ fn step(kind: &StepKind) -> Value {
         }
         StepKind::Wait {
             key,
+            prefix,
             condition,
             timeout,
         } => {
             let mut out = json!({"action": "wait", "key": key, "timeout": duration(*timeout)});
+            if *prefix {
+                out["prefix"] = json!(true);
+            }
             match condition {
                 Condition::Exists => out["until"] = json!("exists"),
                 Condition::Deleted => out["until"] = json!("deleted"),

@@ -169,6 +169,9 @@ pub struct DeleteStep {
 pub struct WaitStep {
     /// The etcd key.
     pub key: String,
+    /// Whether `key` is a prefix: `exists` waits for some key under it, `deleted` for none.
+    #[serde(default)]
+    pub prefix: bool,
     /// exists (default), matches or deleted.
     #[serde(default)]
     pub until: Until,

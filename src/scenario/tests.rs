@@ -118,6 +118,10 @@ fn rejects_invalid_values_naming_the_key() {
             "steps[0].value",
         ),
         (
+            "steps:\n  - {action: wait, key: /a/, prefix: true, until: matches, value: {x: 1}}\n",
+            "steps[0].prefix",
+        ),
+        (
             "steps: []\ndocuments:\n  - {name: d, title: T, checkpoints: [{key: /a, pattern: /b}]}\n",
             "documents[0].checkpoints[0]",
         ),

@@ -120,8 +120,10 @@ pub enum StepKind {
     },
     /// Wait for a condition on a key.
     Wait {
-        /// Key.
+        /// Key, or prefix.
         key: String,
+        /// Whether `key` is a prefix (some key under it exists / none does).
+        prefix: bool,
         /// Condition.
         condition: Condition,
         /// Deadline.

@@ -240,6 +240,7 @@ fn step_kind(base: &Path, step: StepFile) -> Result<StepKind, FieldError> {
         }
         StepFile::Wait(WaitStep {
             key,
+            prefix,
             until,
             value,
             timeout,
@@ -259,8 +260,15 @@ fn step_kind(base: &Path, step: StepFile) -> Result<StepKind, FieldError> {
                 (Until::Exists, None) => Condition::Exists,
                 (Until::Deleted, None) => Condition::Deleted,
             };
+            if prefix && matches!(condition, Condition::Matches(_)) {
+                return Err((
+                    ".prefix".into(),
+                    "a prefix waits `until: exists` or `until: deleted`, not `matches`".into(),
+                ));
+            }
             StepKind::Wait {
                 key,
+                prefix,
                 condition,
                 timeout: timeout.unwrap_or(DEFAULT_WAIT),
             }

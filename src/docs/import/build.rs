@@ -59,11 +59,12 @@ pub(super) fn scenario(
         .unwrap_or_else(|| main.to_string());
     let mut steps = initial;
     let mut versions: BTreeMap<String, u64> = BTreeMap::new();
+    let jobs = recorded_jobs(folder);
     for (i, flow) in flows.iter().enumerate() {
         let writes = gohan_writes(folder, flow);
-        steps.extend(flow_steps(&writes, &mut versions));
+        steps.extend(flow_steps(&writes, &mut versions, &jobs));
         if i + 1 < flows.len() {
-            steps.extend(settled(&writes, &versions));
+            steps.extend(settled(&writes, &versions, &jobs));
         }
     }
     let steps = without_repeated_waits(steps);
@@ -130,14 +131,56 @@ fn wait_state(path: &str, value: Value) -> Value {
     json!({"action": "wait", "key": format!("/state{path}"), "until": "matches", "value": value, "timeout": WAIT})
 }
 
+/// The recorded job of each `(resource id, version)`: its `/jobs/all/` key up to the random
+/// suffix after the last `:`.
+type Jobs = BTreeMap<(String, u64), String>;
+
+fn recorded_jobs(folder: &Folder) -> Jobs {
+    folder
+        .flows
+        .values()
+        .flatten()
+        .flat_map(|d| &d.document.checkpoints)
+        .filter(|c| c.key.starts_with("/jobs/all/"))
+        .filter_map(|c| {
+            let job = c.value.get(1)?;
+            let id = job.get("resource_id")?.as_str()?;
+            let version = job.get("version")?.as_u64()?;
+            let (prefix, _) = c.key.rsplit_once(':')?;
+            Some(((id.to_string(), version), format!("{prefix}:")))
+        })
+        .collect()
+}
+
+/// Waits until the worker reported `version` of `path` (its `/state` holds `state`) and, when
+/// the recording shows its job, until the job manager retired that job (no `/jobs/all` key
+/// left), so the next write cannot be scheduled behind it.
+fn reported(path: &str, state: Value, version: u64, jobs: &Jobs) -> Vec<Value> {
+    let mut steps = vec![wait_state(path, state)];
+    let id = path.rsplit('/').next().unwrap_or_default();
+    if let Some(prefix) = jobs.get(&(id.to_string(), version)) {
+        steps.push(json!({"action": "wait", "key": prefix, "prefix": true, "until": "deleted", "timeout": WAIT}));
+    }
+    steps
+}
+
 /// Gohan's writes, each newer version only once the worker reported the one before, and a
 /// resource marked for deletion removed (`/config`, `/state`) once it is `DELETE_COMPLETED`.
-fn flow_steps(writes: &[GohanWrite], versions: &mut BTreeMap<String, u64>) -> Vec<Value> {
+fn flow_steps(
+    writes: &[GohanWrite],
+    versions: &mut BTreeMap<String, u64>,
+    jobs: &Jobs,
+) -> Vec<Value> {
     let mut steps = Vec::new();
     for write in writes {
         let path = write.key.trim_start_matches("/config").to_string();
         if let Some(previous) = versions.get(&path).filter(|v| **v + 1 == write.version) {
-            steps.push(wait_state(&path, json!({"version": previous})));
+            steps.extend(reported(
+                &path,
+                json!({"version": previous}),
+                *previous,
+                jobs,
+            ));
         }
         let op = if write.marked {
             "delete"
@@ -154,10 +197,8 @@ fn flow_steps(writes: &[GohanWrite], versions: &mut BTreeMap<String, u64>) -> Ve
         steps.push(gohan_step(op, &path, Some(&write.body)));
         versions.insert(path.clone(), write.version);
         if write.marked {
-            steps.push(wait_state(
-                &path,
-                json!({"state": {"worker_state": "DELETE_COMPLETED"}}),
-            ));
+            let deleted = json!({"state": {"worker_state": "DELETE_COMPLETED"}});
+            steps.extend(reported(&path, deleted, write.version, jobs));
             steps.push(json!({"action": "delete", "key": write.key}));
             steps.push(json!({"action": "delete", "key": format!("/state{path}")}));
             versions.remove(&path);
@@ -167,7 +208,7 @@ fn flow_steps(writes: &[GohanWrite], versions: &mut BTreeMap<String, u64>) -> Ve
 }
 
 /// Waits until the worker reported the last version of every resource a flow wrote.
-fn settled(writes: &[GohanWrite], versions: &BTreeMap<String, u64>) -> Vec<Value> {
+fn settled(writes: &[GohanWrite], versions: &BTreeMap<String, u64>, jobs: &Jobs) -> Vec<Value> {
     let mut seen = Vec::new();
     for write in writes.iter().rev() {
         let path = write.key.trim_start_matches("/config").to_string();
@@ -177,11 +218,8 @@ fn settled(writes: &[GohanWrite], versions: &BTreeMap<String, u64>) -> Vec<Value
     }
     seen.reverse();
     seen.iter()
-        .filter_map(|path| {
-            versions
-                .get(path)
-                .map(|v| wait_state(path, json!({"version": v})))
-        })
+        .filter_map(|path| Some((path, *versions.get(path)?)))
+        .flat_map(|(path, v)| reported(path, json!({"version": v}), v, jobs))
         .collect()
 }
 

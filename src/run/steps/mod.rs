@@ -27,9 +27,10 @@ pub(crate) async fn apply(ctx: &StepContext<'_>, step: &StepKind) -> Result<(), 
         StepKind::Delete { key, prefix } => delete::apply(ctx, key, *prefix).await,
         StepKind::Wait {
             key,
+            prefix,
             condition,
             timeout,
-        } => wait::apply(ctx, key, condition, *timeout).await,
+        } => wait::apply(ctx, key, *prefix, condition, *timeout).await,
     }
 }
 

@@ -1,5 +1,6 @@
-//! `wait`: block until a key exists, matches a JSON subset, or is deleted. Wakes on every
-//! recorded write instead of polling; on timeout says what etcd holds near the key.
+//! `wait`: block until a key exists, matches a JSON subset, or is deleted (with `prefix`: until
+//! some key under it exists, or none does). Wakes on every recorded write instead of polling;
+//! on timeout says what etcd holds near the key.
 
 use std::time::{Duration, Instant};
 
@@ -19,16 +20,18 @@ const SHOWN_BYTES: usize = 200;
 pub(super) async fn apply(
     ctx: &StepContext<'_>,
     key: &str,
+    prefix: bool,
     condition: &Condition,
     timeout: Duration,
 ) -> Result<(), StepError> {
     let started = Instant::now();
     let mut changed = ctx.recorder.subscribe();
     let mut client = ctx.client.clone();
+    let options = prefix.then(|| GetOptions::new().with_prefix().with_limit(1));
     loop {
         changed.borrow_and_update();
         let current = client
-            .get(key, None)
+            .get(key, options.clone())
             .await
             .map_err(etcd_error(format!("get {key}")))?
             .kvs()
