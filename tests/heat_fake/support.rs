@@ -145,5 +145,6 @@ pub(crate) fn rule(pattern: &str) -> StackRule {
         fail: Vec::new(),
         http_error: None,
         latency: None,
+        hold_until: Vec::new(),
     }
 }
