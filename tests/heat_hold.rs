@@ -90,3 +90,57 @@ async fn a_hold_never_lifted_ends_with_the_timeout_naming_the_stack_and_keys() {
         "{error}"
     );
 }
+
+/// The reverse check: the golden flows' holds only delay stacks, so a worker that ignores
+/// dependencies is still caught. Its job manager would write every job with an empty
+/// `dependency` (the holds wait only for job keys to exist, whatever their value): each such
+/// job of a real run of `create_loadbalancer`, holds in place, differs from its recording.
+#[test]
+fn a_job_written_without_its_recorded_dependencies_is_still_caught() {
+    use heatbed::docs::compare_with_recorded;
+    use serde_json::{Value, json};
+
+    let scenario = load(Path::new("scenarios/create_loadbalancer.yaml")).expect("scenario");
+    assert!(
+        scenario
+            .heat
+            .stacks
+            .iter()
+            .any(|r| !r.hold_until.is_empty()),
+        "the golden flow holds the stacks its recorded jobs depend on"
+    );
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let outcome = runtime
+        .block_on(heatbed::run::run_on(&Backend::Auto, &scenario))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mismatches = compare_with_recorded(&scenario, &outcome.checkpoints).expect("compared");
+    assert!(mismatches.is_empty(), "{mismatches:?}");
+
+    let mut ignoring = outcome.checkpoints.clone();
+    let mut dependants = 0;
+    for c in &mut ignoring {
+        let Some((key, value)) = c.unredacted.split_once('\n') else {
+            continue;
+        };
+        let Ok(mut value) = serde_json::from_str::<Value>(value) else {
+            continue;
+        };
+        match value.pointer_mut("/1/dependency") {
+            Some(Value::Array(list)) if !list.is_empty() => list.clear(),
+            _ => continue,
+        }
+        dependants += 1;
+        c.unredacted = format!("{key}\n{}", json!(value));
+    }
+    let caught = compare_with_recorded(&scenario, &ignoring).expect("compared");
+    let dependency_differences = caught
+        .iter()
+        .flat_map(|m| &m.differences)
+        .filter(|d| d.to_string().contains("dependency"))
+        .count();
+    assert!(dependants >= 5, "{dependants} dependant jobs");
+    assert!(
+        dependency_differences >= dependants,
+        "{dependency_differences} of {dependants} jobs without their dependencies caught: {caught:?}"
+    );
+}
