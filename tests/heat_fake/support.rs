@@ -98,5 +98,6 @@ pub(crate) fn rule(pattern: &str) -> StackRule {
         fail: Vec::new(),
         http_error: None,
         latency: None,
+        hold_until: Vec::new(),
     }
 }
