@@ -9,6 +9,7 @@ mod documents;
 mod folder;
 mod order;
 mod rules;
+mod steps;
 mod store;
 mod summary;
 mod watcher;

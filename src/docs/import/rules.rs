@@ -8,21 +8,29 @@ use serde_json::{Map, Value, json};
 use super::folder::Recorded;
 use super::watcher::Event;
 
-/// One rule per stack and generation, with the outputs a recorded heat_stacks value shows.
-pub(super) fn heat_rules(history: &[&Recorded]) -> Vec<Value> {
+/// The `(key, value)` checkpoints of recorded documents, in order.
+pub(super) fn checkpoints<'a>(history: &[&'a Recorded]) -> Vec<(&'a str, &'a Value)> {
+    history
+        .iter()
+        .flat_map(|d| &d.document.checkpoints)
+        .map(|c| (c.key.as_str(), &c.value))
+        .collect()
+}
+
+/// One rule per stack and generation, with the outputs a heat_stacks value among
+/// `checkpoints` shows.
+pub(crate) fn heat_rules(checkpoints: &[(&str, &Value)]) -> Vec<Value> {
     let mut generation: BTreeMap<String, u64> = BTreeMap::new();
     let mut rules = Vec::new();
-    for c in history.iter().flat_map(|d| &d.document.checkpoints) {
-        let Some(stack) = c
-            .value
+    for (_, value) in checkpoints {
+        let Some(stack) = value
             .get("stack_id")
             .and_then(Value::as_str)
             .filter(|s| !s.is_empty())
         else {
             continue;
         };
-        let status = c
-            .value
+        let status = value
             .get("stack_status")
             .and_then(Value::as_str)
             .unwrap_or_default();
@@ -32,8 +40,7 @@ pub(super) fn heat_rules(history: &[&Recorded]) -> Vec<Value> {
         } else {
             *g + 1
         };
-        let outputs = c
-            .value
+        let outputs = value
             .get("output")
             .and_then(Value::as_array)
             .cloned()
@@ -58,22 +65,31 @@ pub(super) fn heat_rules(history: &[&Recorded]) -> Vec<Value> {
     rules
 }
 
+/// The `(key, value)` of every write of a watcher log.
+pub(super) fn logged(log: &[Event]) -> Vec<(&str, &Value)> {
+    log.iter()
+        .filter(|e| e.is_set())
+        .filter_map(|e| Some((e.key.as_str(), e.value.as_ref()?)))
+        .collect()
+}
+
 /// One rule per monitoring target and version, reporting its whole status sequence: what
-/// the monitoring watcher log shows (the whole run) merged with what the documents show (each
-/// source misses writes the other has).
-pub(super) fn collector_rules(history: &[&Recorded], monitoring_log: &[Event]) -> Vec<Value> {
-    let mut documented: Vec<((String, u64), Vec<String>)> = Vec::new();
-    for c in history.iter().flat_map(|d| &d.document.checkpoints) {
-        if let Some((target, status)) = status(&c.key, &c.value) {
-            push(&mut documented, target, status);
+/// the monitoring watcher log shows (`logged`, the whole run) merged with what the
+/// `documented` checkpoints show (each source misses writes the other has).
+pub(crate) fn collector_rules(
+    documented: &[(&str, &Value)],
+    logged: &[(&str, &Value)],
+) -> Vec<Value> {
+    let sequences = |writes: &[(&str, &Value)]| {
+        let mut found: Vec<((String, u64), Vec<String>)> = Vec::new();
+        for (key, value) in writes {
+            if let Some((target, status)) = status(key, value) {
+                push(&mut found, target, status);
+            }
         }
-    }
-    let mut logged: Vec<((String, u64), Vec<String>)> = Vec::new();
-    for event in monitoring_log.iter().filter(|e| e.is_set()) {
-        if let Some((target, status)) = event.value.as_ref().and_then(|v| status(&event.key, v)) {
-            push(&mut logged, target, status);
-        }
-    }
+        found
+    };
+    let (documented, logged) = (sequences(documented), sequences(logged));
     let mut rules = documented;
     for (target, statuses) in logged {
         match rules.iter_mut().find(|(t, _)| *t == target) {
