@@ -52,7 +52,7 @@ pub(crate) fn jobs<'a>(checkpoints: impl IntoIterator<Item = (&'a str, &'a Value
 /// Waits until the worker reported `version` of `path` (its `/state` holds `state`) and, when
 /// the recording shows its job, until the job manager retired that job (no `/jobs/all` key
 /// left), so the next write cannot be scheduled behind it.
-fn reported(path: &str, state: Value, version: u64, jobs: &Jobs) -> Vec<Value> {
+pub(crate) fn reported(path: &str, state: Value, version: u64, jobs: &Jobs) -> Vec<Value> {
     let mut steps = vec![wait_state(path, state)];
     let id = path.rsplit('/').next().unwrap_or_default();
     if let Some(prefix) = jobs.get(&(id.to_string(), version)) {

@@ -1,0 +1,35 @@
+//! `heatbed record --live`: record a golden flow from a running system. Watch its etcd from
+//! the current revision while a person drives it, then build the scenario that replays it
+//! with the importer's pieces (`docs::import`).
+
+mod build;
+mod error;
+mod watch;
+
+use std::future::Future;
+
+pub use build::Recording;
+pub use error::LiveError;
+pub use watch::{Scope, Until};
+
+/// The system's layout: every key is watched.
+pub const WATCH: [&str; 1] = ["/"];
+
+/// The system's layout: Gohan's own bookkeeping and the job manager's random id are not
+/// part of a flow.
+pub const IGNORE: [&str; 2] = ["/gohan/", "/job_manager_id"];
+
+/// Records the etcd at `url` from its current revision until `stop` resolves or `until`
+/// says so, and builds the scenario `flow` that replays it. `watching` is told the revision
+/// the recording starts after, once the watch is in place.
+pub async fn record(
+    url: &str,
+    scope: &Scope,
+    until: &Until,
+    flow: &str,
+    watching: impl FnOnce(i64),
+    stop: impl Future<Output = ()>,
+) -> Result<Recording, LiveError> {
+    let history = watch::record(url, scope, until, watching, stop).await?;
+    build::scenario(&history, flow, url, &scope.watch)
+}
