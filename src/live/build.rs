@@ -50,7 +50,8 @@ pub(super) fn scenario(
 ) -> Result<Recording, LiveError> {
     let mut files = Vec::new();
     let mut steps = Vec::new();
-    // In-flight work is the live worker's: the replayed worker makes its own.
+    // The keyspace as the live worker found it (its caches and states included, so it
+    // treats what existed as done), but for in-flight work: the replayed worker makes its own.
     for (key, value) in history
         .initial
         .iter()
@@ -58,7 +59,7 @@ pub(super) fn scenario(
     {
         let path = unique(
             &files,
-            &format!("fixtures/{flow}/{}", safe_name(key)),
+            &format!("fixtures/{flow}/{}", safe_name(key.trim_start_matches('/'))),
             "json",
         );
         steps.push(json!({"action": "put", "key": key, "file": path}));

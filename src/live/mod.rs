@@ -33,3 +33,6 @@ pub async fn record(
     let history = watch::record(url, scope, until, watching, stop).await?;
     build::scenario(&history, flow, url, &scope.watch)
 }
+
+#[cfg(test)]
+mod tests;

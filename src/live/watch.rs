@@ -86,6 +86,30 @@ pub(super) async fn record(
         .map(|kv| (text(kv.key()), text(kv.value())))
         .filter(|(k, _)| scope.keeps(k))
         .collect();
+    watching(start);
+    follow(&mut client, url, start, scope, until, stop)
+        .await
+        .map(|(events, end)| History {
+            initial,
+            start,
+            end,
+            events,
+        })
+}
+
+/// Every kept write after revision `start`, and etcd's revision at the stop.
+pub(super) async fn follow(
+    client: &mut Client,
+    url: &str,
+    start: i64,
+    scope: &Scope,
+    until: &Until,
+    stop: impl Future<Output = ()>,
+) -> Result<(Vec<Event>, i64), LiveError> {
+    let connect = |source| LiveError::Connect {
+        url: url.into(),
+        source,
+    };
     let options = WatchOptions::new()
         .with_all_keys()
         .with_start_revision(start + 1);
@@ -93,7 +117,6 @@ pub(super) async fn record(
         .watch(vec![0u8], Some(options))
         .await
         .map_err(connect)?;
-    watching(start);
     let (mut events, mut seen) = (Vec::new(), start);
     tokio::pin!(stop);
     loop {
@@ -136,12 +159,7 @@ pub(super) async fn record(
             });
         }
     }
-    Ok(History {
-        initial,
-        start,
-        end: current,
-        events,
-    })
+    Ok((events, current))
 }
 
 /// A lost watch, before its url is known.
