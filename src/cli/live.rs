@@ -28,6 +28,11 @@ pub(super) struct LiveArgs {
     /// Record only keys under this prefix (repeatable; default `/`, every key).
     #[arg(long = "watch", value_name = "PREFIX", requires = "live")]
     watch: Vec<String>,
+    /// Stand between the worker and the real Heat: forward to the Keystone at this URL (the
+    /// system's OS_AUTH_URL) and print `export OS_AUTH_URL=...` for the worker; the heat rules
+    /// become what Heat answered it.
+    #[arg(long, value_name = "URL", requires = "live")]
+    heat_proxy: Option<String>,
     /// Never record keys under this prefix (repeatable; default `/gohan/` and
     /// `/job_manager_id`).
     #[arg(long = "ignore", value_name = "PREFIX", requires = "live")]
@@ -62,6 +67,19 @@ pub(super) async fn record(args: LiveArgs, etcd: &str) -> anyhow::Result<ExitCod
         idle: args.until_idle,
         key: args.until_key,
     };
+    let proxy = match &args.heat_proxy {
+        Some(upstream) => Some(
+            heatbed::live::HeatProxy::start(upstream)
+                .await
+                .map_err(|e| BadInput(e.to_string()))?,
+        ),
+        None => None,
+    };
+    if let Some(proxy) = &proxy {
+        println!("export OS_AUTH_URL='{}'", proxy.auth_url);
+        use std::io::Write;
+        std::io::stdout().flush()?;
+    }
     let watching = |revision| {
         eprintln!(
             "# heatbed record --live: watching {etcd} after revision {revision}; drive the system, then Ctrl-C"
@@ -72,7 +90,8 @@ pub(super) async fn record(args: LiveArgs, etcd: &str) -> anyhow::Result<ExitCod
             std::future::pending::<()>().await;
         }
     };
-    let recording = heatbed::live::record(etcd, &scope, &until, &flow, watching, stop).await?;
+    let recording =
+        heatbed::live::record(etcd, &scope, &until, &flow, proxy.as_ref(), watching, stop).await?;
     let dir = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

@@ -47,6 +47,7 @@ pub(super) fn scenario(
     flow: &str,
     url: &str,
     watched: &[String],
+    journal: Option<&[super::proxy::Exchange]>,
 ) -> Result<Recording, LiveError> {
     let mut files = Vec::new();
     let mut steps = Vec::new();
@@ -161,7 +162,11 @@ pub(super) fn scenario(
         )),
     );
     scenario.insert("timeout".into(), json!("60s"));
-    scenario.insert("heat".into(), json!({"stacks": heat_rules(&checkpoints)}));
+    let stacks = match journal {
+        Some(journal) => super::heat::rules(journal),
+        None => heat_rules(&checkpoints),
+    };
+    scenario.insert("heat".into(), json!({"stacks": stacks}));
     scenario.insert(
         "collector".into(),
         json!({"targets": collector_rules(&checkpoints, &[])}),
