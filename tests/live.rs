@@ -297,3 +297,35 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+#[test]
+fn a_quiet_recording_stops_at_until_idle_and_says_nothing_was_recorded() {
+    let live = Live::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("quiet.yaml");
+    let done = Command::new(HEATBED)
+        .args(["record", "--live", "--etcd", live.var("ETCDCTL_ENDPOINTS")])
+        .arg("--out")
+        .arg(&out)
+        .args(["--until-idle", "300ms"])
+        .output()
+        .expect("heatbed");
+    assert_eq!(done.status.code(), Some(1), "{}", text(&done));
+    assert!(
+        text(&done).contains("nothing was recorded between revisions"),
+        "{}",
+        text(&done)
+    );
+    assert!(!out.exists(), "nothing is written");
+}
+
+#[test]
+fn live_needs_a_running_etcd_url() {
+    let done = heatbed(&["record", "--live", "--out", "x.yaml", "--etcd", "embedded"]);
+    assert_eq!(done.status.code(), Some(2), "{}", text(&done));
+    assert!(
+        text(&done).contains("--etcd must be its URL"),
+        "{}",
+        text(&done)
+    );
+}
