@@ -178,7 +178,7 @@ pub(super) fn scenario(
         json!([{"kind": "sort", "key": "dependency"}, {"kind": "job_suffix"}]),
     );
     let yaml = serde_saphyr::to_string(&Value::Object(scenario))
-        .map_err(|e| LiveError::Yaml(e.to_string()))?;
+        .map_err(|e| LiveError::Serialize(e.to_string()))?;
     Ok(Recording {
         yaml: format!(
             "# yaml-language-server: $schema=./schema.json\n# Recorded by `heatbed record --live`; record again rather than edit.\n{yaml}"

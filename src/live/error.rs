@@ -69,7 +69,7 @@ pub enum LiveError {
         /// The watched prefixes.
         watched: String,
     },
-    /// The scenario could not be written as YAML.
-    #[error("cannot write the recorded scenario as YAML: {0}")]
-    Yaml(String),
+    /// The scenario (YAML) or the Heat journal (JSON) could not be serialized.
+    #[error("cannot serialize the recording: {0}")]
+    Serialize(String),
 }

@@ -131,21 +131,31 @@ pub(super) async fn follow(
             _ = idle => break,
             message = stream.message() => message,
         };
-        if accept(message, scope, until, &mut events, &mut seen).map_err(|e| e.at(url))? {
+        if accept(message, url, scope, until, &mut events, &mut seen)? {
             break;
         }
     }
     let current = client
         .get(vec![0u8], Some(GetOptions::new().with_count_only()))
         .await
-        .map_err(|e| Lost(seen, e.to_string()).at(url))?
+        .map_err(|e| LiveError::Lost {
+            url: url.into(),
+            seen,
+            why: e.to_string(),
+        })?
         .header()
         .map_or(seen, |h| h.revision());
     // Writes etcd holds that the watch has not delivered yet: wait for them, bounded.
     let catch_up = async {
         while seen < current {
-            accept(stream.message().await, scope, until, &mut events, &mut seen)
-                .map_err(|e| e.at(url))?;
+            accept(
+                stream.message().await,
+                url,
+                scope,
+                until,
+                &mut events,
+                &mut seen,
+            )?;
         }
         Ok(())
     };
@@ -162,41 +172,36 @@ pub(super) async fn follow(
     Ok((events, current))
 }
 
-/// A lost watch, before its url is known.
-struct Lost(i64, String);
-
-impl Lost {
-    fn at(self, url: &str) -> LiveError {
-        LiveError::Lost {
-            url: url.into(),
-            seen: self.0,
-            why: self.1,
-        }
-    }
-}
-
 /// Takes one watch message into `events`: whether it held the `until.key` write.
 fn accept(
     message: Result<Option<WatchResponse>, etcd_client::Error>,
+    url: &str,
     scope: &Scope,
     until: &Until,
     events: &mut Vec<Event>,
     seen: &mut i64,
-) -> Result<bool, Loss> {
+) -> Result<bool, LiveError> {
+    let lost = |why: String| LiveError::Lost {
+        url: url.into(),
+        seen: *seen,
+        why,
+    };
     let response = match message {
         Ok(Some(response)) => response,
-        Ok(None) => return Err(Loss::Lost(Lost(*seen, "etcd closed the watch".into()))),
-        Err(e) => return Err(Loss::Lost(Lost(*seen, e.to_string()))),
+        Ok(None) => return Err(lost("etcd closed the watch".into())),
+        Err(e) => return Err(lost(e.to_string())),
     };
     if response.compact_revision() > 0 {
-        return Err(Loss::Compacted(LiveError::Compacted {
+        return Err(LiveError::Compacted {
             from: *seen + 1,
             compacted: response.compact_revision(),
-        }));
+        });
     }
     if response.canceled() {
-        let why = format!("etcd cancelled it: {}", response.cancel_reason());
-        return Err(Loss::Lost(Lost(*seen, why)));
+        return Err(lost(format!(
+            "etcd cancelled it: {}",
+            response.cancel_reason()
+        )));
     }
     let mut sentinel = false;
     for event in response.events() {
@@ -214,21 +219,6 @@ fn accept(
         }
     }
     Ok(sentinel)
-}
-
-/// Why a watch message could not be taken.
-enum Loss {
-    Lost(Lost),
-    Compacted(LiveError),
-}
-
-impl Loss {
-    fn at(self, url: &str) -> LiveError {
-        match self {
-            Loss::Lost(lost) => lost.at(url),
-            Loss::Compacted(e) => e,
-        }
-    }
 }
 
 fn text(bytes: &[u8]) -> String {
