@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use super::LiveError;
 use super::watch::History;
 use crate::docs::import::{
-    GohanWrite, collector_rules, flow_steps, heat_rules, jobs, picks, reported, safe_name,
+    GohanWrite, Jobs, collector_rules, flow_steps, heat_rules, jobs, picks, reported, safe_name,
     without_repeated_waits,
 };
 use crate::docs::{Fixture, render_document};
@@ -77,67 +77,7 @@ pub(super) fn scenario(
         .collect();
     let checkpoints: Vec<(&str, &Value)> = writes.iter().map(|(k, v)| (*k, v)).collect();
     let jobs = jobs(checkpoints.iter().copied());
-    let mut versions: BTreeMap<String, u64> = history
-        .initial
-        .iter()
-        .filter_map(|(k, v)| {
-            Some((
-                k.trim_start_matches("/config").to_string(),
-                gohan(k, v)?.version,
-            ))
-        })
-        .collect();
-    let mut removed_by_gohan: Vec<String> = Vec::new();
-    let mut resources: Vec<String> = Vec::new();
-    // Resources whose current version the worker reported since Gohan last waited on them.
-    let mut reported_live: BTreeMap<String, u64> = BTreeMap::new();
-    for event in &history.events {
-        let key = event.key.as_str();
-        if let Some(i) = removed_by_gohan.iter().position(|k| k == key)
-            && event.value.is_none()
-        {
-            removed_by_gohan.remove(i);
-            continue;
-        }
-        if is_output(key) {
-            if let (Some(path), Some(value)) = (key.strip_prefix("/state"), &event.value)
-                && let Some(&version) = versions.get(path)
-                && decoded(key, value).get("version").and_then(Value::as_u64) == Some(version)
-            {
-                reported_live.insert(path.to_string(), version);
-            }
-            continue;
-        }
-        // What the live Gohan waited for before this write, the replay waits for too.
-        let path = key.trim_start_matches("/config");
-        for (other, version) in std::mem::take(&mut reported_live) {
-            if other != path && versions.get(&other) == Some(&version) {
-                steps.extend(reported(
-                    &other,
-                    json!({"version": version}),
-                    version,
-                    &jobs,
-                ));
-            }
-        }
-        match event.value.as_deref().map(|v| (v, gohan(key, v))) {
-            Some((_, Some(write))) => {
-                let path = key.trim_start_matches("/config").to_string();
-                if write.marked {
-                    removed_by_gohan.extend([key.to_string(), format!("/state{path}")]);
-                }
-                if !resources.contains(&path) {
-                    resources.push(path);
-                }
-                steps.extend(flow_steps(&[write], &mut versions, &jobs));
-            }
-            Some((value, None)) => steps.push(json!({"action": "put", "key": key, "value": value})),
-            None => {
-                versions.remove(key.trim_start_matches("/config"));
-                steps.push(json!({"action": "delete", "key": key}));
-            }
-        }
-    }
+    let resources = gohan_steps(history, &jobs, &mut steps);
     if steps.len() == fixtures {
         return Err(LiveError::Empty {
             from: history.start + 1,
@@ -185,6 +125,69 @@ pub(super) fn scenario(
         ),
         files,
     })
+}
+
+/// Appends the steps of `history`'s writes outside the worker's keys: Gohan's as `gohan`
+/// steps with the importer's waits and the waits the live Gohan made, the others raw.
+/// Returns the resources Gohan wrote, in order.
+fn gohan_steps(history: &History, jobs: &Jobs, steps: &mut Vec<Value>) -> Vec<String> {
+    let mut versions: BTreeMap<String, u64> = history
+        .initial
+        .iter()
+        .filter_map(|(k, v)| {
+            Some((
+                k.trim_start_matches("/config").to_string(),
+                gohan(k, v)?.version,
+            ))
+        })
+        .collect();
+    let mut removed_by_gohan: Vec<String> = Vec::new();
+    let mut resources: Vec<String> = Vec::new();
+    // Resources whose current version the worker reported since Gohan last waited on them.
+    let mut reported_live: BTreeMap<String, u64> = BTreeMap::new();
+    for event in &history.events {
+        let key = event.key.as_str();
+        if let Some(i) = removed_by_gohan.iter().position(|k| k == key)
+            && event.value.is_none()
+        {
+            removed_by_gohan.remove(i);
+            continue;
+        }
+        if is_output(key) {
+            if let (Some(path), Some(value)) = (key.strip_prefix("/state"), &event.value)
+                && let Some(&version) = versions.get(path)
+                && decoded(key, value).get("version").and_then(Value::as_u64) == Some(version)
+            {
+                reported_live.insert(path.to_string(), version);
+            }
+            continue;
+        }
+        // What the live Gohan waited for before this write, the replay waits for too.
+        let path = key.trim_start_matches("/config");
+        for (other, version) in std::mem::take(&mut reported_live) {
+            if other != path && versions.get(&other) == Some(&version) {
+                steps.extend(reported(&other, json!({"version": version}), version, jobs));
+            }
+        }
+        match event.value.as_deref().map(|v| (v, gohan(key, v))) {
+            Some((_, Some(write))) => {
+                let path = key.trim_start_matches("/config").to_string();
+                if write.marked {
+                    removed_by_gohan.extend([key.to_string(), format!("/state{path}")]);
+                }
+                if !resources.contains(&path) {
+                    resources.push(path);
+                }
+                steps.extend(flow_steps(&[write], &mut versions, jobs));
+            }
+            Some((value, None)) => steps.push(json!({"action": "put", "key": key, "value": value})),
+            None => {
+                versions.remove(key.trim_start_matches("/config"));
+                steps.push(json!({"action": "delete", "key": key}));
+            }
+        }
+    }
+    resources
 }
 
 /// The document of the resource at `/config<path>`, the `number`th Gohan wrote, and its

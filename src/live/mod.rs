@@ -39,8 +39,8 @@ pub async fn record(
     let journal = proxy.map(HeatProxy::journal);
     let mut recording = build::scenario(&history, flow, url, &scope.watch, journal.as_deref())?;
     if let Some(journal) = journal {
-        let text =
-            serde_json::to_string_pretty(&journal).map_err(|e| LiveError::Serialize(e.to_string()))?;
+        let text = serde_json::to_string_pretty(&journal)
+            .map_err(|e| LiveError::Serialize(e.to_string()))?;
         recording.files.push(crate::docs::Fixture {
             path: format!("recorded/{flow}/heat_journal.json").into(),
             content: text + "\n",

@@ -22,7 +22,7 @@ pub use summary::{Gap, Summary};
 
 pub(crate) use documents::picks;
 pub(crate) use rules::{collector_rules, heat_rules};
-pub(crate) use steps::{GohanWrite, flow_steps, jobs, reported, without_repeated_waits};
+pub(crate) use steps::{GohanWrite, Jobs, flow_steps, jobs, reported, without_repeated_waits};
 pub(crate) use store::safe_name;
 
 /// One imported scenario.
