@@ -69,7 +69,7 @@ pub(super) fn import_flows(
 }
 
 /// Writes `content` to a temporary file next to `path`, then renames it.
-fn write_atomically(path: &Path, content: &str) -> std::io::Result<()> {
+pub(super) fn write_atomically(path: &Path, content: &str) -> std::io::Result<()> {
     let mut temp = path.as_os_str().to_owned();
     temp.push(".tmp");
     std::fs::write(&temp, content)?;

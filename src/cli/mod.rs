@@ -5,6 +5,7 @@ mod doc;
 mod import;
 mod junit;
 mod list;
+mod live;
 mod report;
 mod run;
 mod serve;
@@ -142,6 +143,8 @@ struct RecordArgs {
     /// Write accepted `.snap` files instead of pending `.snap.new` ones.
     #[arg(long)]
     accept: bool,
+    #[command(flatten)]
+    live: live::LiveArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -167,6 +170,9 @@ pub fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Command::Run(args) => run::run(args, None).await,
+            Command::Record(args) if args.live.live => {
+                live::record(args.live, &args.run.etcd).await
+            }
             Command::Record(args) => run::run(args.run, Some(args.accept)).await,
             Command::Doc {
                 scenario,

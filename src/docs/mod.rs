@@ -5,7 +5,7 @@
 mod compare;
 mod dump;
 mod golden;
-mod import;
+pub(crate) mod import;
 mod keyspace;
 mod parse;
 mod write;

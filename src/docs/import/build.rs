@@ -9,18 +9,7 @@ use serde_json::{Map, Value, json};
 
 use super::folder::{Folder, ImportError, Recorded, is_gohan};
 use super::snake;
-
-/// How long one wait step may take.
-const WAIT: &str = "20s";
-
-/// A Gohan write as a recorded document shows it.
-#[derive(Debug, Clone)]
-pub(super) struct GohanWrite {
-    pub key: String,
-    pub version: u64,
-    pub marked: bool,
-    pub body: Value,
-}
+use super::steps::{GohanWrite, flow_steps, jobs, settled, without_repeated_waits};
 
 /// The Gohan writes of a flow, in document order.
 pub(super) fn gohan_writes(folder: &Folder, flow: &str) -> Vec<GohanWrite> {
@@ -81,11 +70,17 @@ pub(super) fn scenario(
     scenario.insert("timeout".into(), json!("60s"));
     scenario.insert(
         "heat".into(),
-        json!({"stacks": super::rules::heat_rules(&history, &super::holds::holds(folder, flows))}),
+        json!({"stacks": super::rules::heat_rules(
+            &super::rules::checkpoints(&history),
+            &super::holds::holds(folder, flows),
+        )}),
     );
     scenario.insert(
         "collector".into(),
-        json!({"targets": super::rules::collector_rules(&history, &folder.monitoring_log)}),
+        json!({"targets": super::rules::collector_rules(
+            &super::rules::checkpoints(&history),
+            &super::rules::logged(&folder.monitoring_log),
+        )}),
     );
     scenario.insert("steps".into(), Value::Array(steps));
     let mut all: Vec<Value> = Vec::new();
@@ -119,125 +114,14 @@ pub(super) fn scenario(
     ))
 }
 
-fn gohan_step(op: &str, path: &str, body: Option<&Value>) -> Value {
-    let mut step = json!({"action": "gohan", "op": op, "path": path});
-    if let Some(body) = body {
-        step["body"] = body.clone();
-    }
-    step
-}
-
-fn wait_state(path: &str, value: Value) -> Value {
-    json!({"action": "wait", "key": format!("/state{path}"), "until": "matches", "value": value, "timeout": WAIT})
-}
-
-/// The recorded job of each `(resource id, version)`: its `/jobs/all/` key up to the random
-/// suffix after the last `:`.
-type Jobs = BTreeMap<(String, u64), String>;
-
-fn recorded_jobs(folder: &Folder) -> Jobs {
-    folder
-        .flows
-        .values()
-        .flatten()
-        .flat_map(|d| &d.document.checkpoints)
-        .filter(|c| c.key.starts_with("/jobs/all/"))
-        .filter_map(|c| {
-            let job = c.value.get(1)?;
-            let id = job.get("resource_id")?.as_str()?;
-            let version = job.get("version")?.as_u64()?;
-            let (prefix, _) = c.key.rsplit_once(':')?;
-            Some(((id.to_string(), version), format!("{prefix}:")))
-        })
-        .collect()
-}
-
-/// Waits until the worker reported `version` of `path` (its `/state` holds `state`) and, when
-/// the recording shows its job, until the job manager retired that job (no `/jobs/all` key
-/// left), so the next write cannot be scheduled behind it.
-fn reported(path: &str, state: Value, version: u64, jobs: &Jobs) -> Vec<Value> {
-    let mut steps = vec![wait_state(path, state)];
-    let id = path.rsplit('/').next().unwrap_or_default();
-    if let Some(prefix) = jobs.get(&(id.to_string(), version)) {
-        steps.push(json!({"action": "wait", "key": prefix, "prefix": true, "until": "deleted", "timeout": WAIT}));
-    }
-    steps
-}
-
-/// Gohan's writes, each newer version only once the worker reported the one before, and a
-/// resource marked for deletion removed (`/config`, `/state`) once it is `DELETE_COMPLETED`.
-fn flow_steps(
-    writes: &[GohanWrite],
-    versions: &mut BTreeMap<String, u64>,
-    jobs: &Jobs,
-) -> Vec<Value> {
-    let mut steps = Vec::new();
-    for write in writes {
-        let path = write.key.trim_start_matches("/config").to_string();
-        if let Some(previous) = versions.get(&path).filter(|v| **v + 1 == write.version) {
-            steps.extend(reported(
-                &path,
-                json!({"version": previous}),
-                *previous,
-                jobs,
-            ));
-        }
-        let op = if write.marked {
-            "delete"
-        } else if versions.contains_key(&path) || write.version > 1 {
-            "update"
-        } else {
-            "create"
-        };
-        let op = if op == "update" && !versions.contains_key(&path) {
-            "create"
-        } else {
-            op
-        };
-        steps.push(gohan_step(op, &path, Some(&write.body)));
-        versions.insert(path.clone(), write.version);
-        if write.marked {
-            let deleted = json!({"state": {"worker_state": "DELETE_COMPLETED"}});
-            steps.extend(reported(&path, deleted, write.version, jobs));
-            steps.push(json!({"action": "delete", "key": write.key}));
-            steps.push(json!({"action": "delete", "key": format!("/state{path}")}));
-            versions.remove(&path);
-        }
-    }
-    steps
-}
-
-/// Waits until the worker reported the last version of every resource a flow wrote.
-fn settled(writes: &[GohanWrite], versions: &BTreeMap<String, u64>, jobs: &Jobs) -> Vec<Value> {
-    let mut seen = Vec::new();
-    for write in writes.iter().rev() {
-        let path = write.key.trim_start_matches("/config").to_string();
-        if !seen.contains(&path) {
-            seen.push(path);
-        }
-    }
-    seen.reverse();
-    seen.iter()
-        .filter_map(|path| Some((path, *versions.get(path)?)))
-        .flat_map(|(path, v)| reported(path, json!({"version": v}), v, jobs))
-        .collect()
-}
-
-/// Drops a wait that an earlier one already ensured, with no write to its resource between.
-fn without_repeated_waits(steps: Vec<Value>) -> Vec<Value> {
-    let mut ensured: Vec<Value> = Vec::new();
-    let mut kept = Vec::new();
-    for step in steps {
-        match step["action"].as_str() {
-            Some("wait") if ensured.contains(&step) => continue,
-            Some("wait") => ensured.push(step.clone()),
-            Some("gohan") => {
-                let state = format!("/state{}", step["path"].as_str().unwrap_or_default());
-                ensured.retain(|w| w["key"] != state.as_str());
-            }
-            _ => {}
-        }
-        kept.push(step);
-    }
-    kept
+/// The recorded job of each `(resource id, version)`.
+fn recorded_jobs(folder: &Folder) -> super::steps::Jobs {
+    jobs(
+        folder
+            .flows
+            .values()
+            .flatten()
+            .flat_map(|d| &d.document.checkpoints)
+            .map(|c| (c.key.as_str(), &c.value)),
+    )
 }

@@ -64,12 +64,34 @@ pub(super) fn document(
             checkpoints.push((&c.key, &c.value));
         }
     }
-    let is_job = |key: &str| key.starts_with("/jobs/all/") && key.len() > 5;
+    let picks = picks(&checkpoints);
+    let recorded: Vec<String> = sources
+        .iter()
+        .map(|d| relative(&d.path, scenario_dir).display().to_string())
+        .collect();
+    let mut doc = Map::new();
+    doc.insert("name".into(), json!(name));
+    doc.insert("title".into(), json!(title));
+    if !preamble.is_empty() {
+        doc.insert("preamble".into(), json!(preamble));
+    }
+    doc.insert("recorded".into(), json!(recorded));
+    doc.insert("checkpoints".into(), Value::Array(picks));
+    Value::Object(doc)
+}
+
+/// How each of `checkpoints` is picked from a run's history, the way its key is written:
+/// a job by its id pattern, a versioned write by its version, another by its place between
+/// those.
+pub(crate) fn picks(checkpoints: &[(&str, &Value)]) -> Vec<Value> {
+    // A job's key ends in a 5-character random suffix.
+    let stem = |key: &str| key.get(..key.len().checked_sub(5)?).map(str::to_string);
+    let is_job = |key: &str| key.starts_with("/jobs/all/") && key.len() > 5 && stem(key).is_some();
     let anchored: Vec<bool> = checkpoints
         .iter()
         .map(|(k, v)| is_job(k) || anchor(k, v).is_some())
         .collect();
-    let picks: Vec<Value> = checkpoints
+    checkpoints
         .iter()
         .enumerate()
         .map(|(i, (key, value))| {
@@ -81,7 +103,7 @@ pub(super) fn document(
                 // The id names the version: the first write of the pattern is the one.
                 pick.insert(
                     "pattern".into(),
-                    json!(format!("{}?????", &key[..key.len() - 5])),
+                    json!(format!("{}?????", stem(key).unwrap_or_default())),
                 );
                 return Value::Object(pick);
             }
@@ -97,20 +119,7 @@ pub(super) fn document(
             }
             Value::Object(pick)
         })
-        .collect();
-    let recorded: Vec<String> = sources
-        .iter()
-        .map(|d| relative(&d.path, scenario_dir).display().to_string())
-        .collect();
-    let mut doc = Map::new();
-    doc.insert("name".into(), json!(name));
-    doc.insert("title".into(), json!(title));
-    if !preamble.is_empty() {
-        doc.insert("preamble".into(), json!(preamble));
-    }
-    doc.insert("recorded".into(), json!(recorded));
-    doc.insert("checkpoints".into(), Value::Array(picks));
-    Value::Object(doc)
+        .collect()
 }
 
 /// What identifies a write of `key` on its own: Gohan's and the worker's versions, the

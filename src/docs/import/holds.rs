@@ -20,7 +20,7 @@ use super::build::gohan_writes;
 use super::folder::Folder;
 
 /// The job key globs each job's stack waits for, by the job's `(resource id, version)`.
-pub(super) type Holds = BTreeMap<(String, u64), Vec<String>>;
+pub(crate) type Holds = BTreeMap<(String, u64), Vec<String>>;
 
 /// The holds of the scenario replaying `flows`.
 pub(super) fn holds(folder: &Folder, flows: &[String]) -> Holds {

@@ -10,6 +10,7 @@ mod folder;
 mod holds;
 mod order;
 mod rules;
+mod steps;
 mod store;
 mod summary;
 mod watcher;
@@ -19,6 +20,12 @@ use std::path::{Path, PathBuf};
 pub use folder::ImportError;
 pub use store::Fixture;
 pub use summary::{Gap, Summary};
+
+pub(crate) use documents::picks;
+pub(crate) use holds::Holds;
+pub(crate) use rules::{collector_rules, heat_rules};
+pub(crate) use steps::{GohanWrite, Jobs, flow_steps, jobs, reported, without_repeated_waits};
+pub(crate) use store::safe_name;
 
 /// One imported scenario.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,26 +10,30 @@ use super::folder::Recorded;
 use super::holds::{Holds, last_segment};
 use super::watcher::Event;
 
-/// One rule per stack and generation, with the outputs a recorded heat_stacks value shows,
-/// and the keys it is held until when its job is a recorded dependency (`holds`).
-pub(super) fn heat_rules(history: &[&Recorded], holds: &Holds) -> Vec<Value> {
+/// The `(key, value)` checkpoints of recorded documents, in order.
+pub(super) fn checkpoints<'a>(history: &[&'a Recorded]) -> Vec<(&'a str, &'a Value)> {
+    history
+        .iter()
+        .flat_map(|d| &d.document.checkpoints)
+        .map(|c| (c.key.as_str(), &c.value))
+        .collect()
+}
+
+/// One rule per stack and generation, with the outputs a heat_stacks value among
+/// `checkpoints` shows, and the keys it is held until when its job is a recorded dependency
+/// (`holds`).
+pub(crate) fn heat_rules(checkpoints: &[(&str, &Value)], holds: &Holds) -> Vec<Value> {
     let mut generation: BTreeMap<String, u64> = BTreeMap::new();
     let mut rules = Vec::new();
-    let checkpoints = history.iter().flat_map(|d| {
-        let all = &d.document.checkpoints;
-        all.iter().enumerate().map(move |(i, c)| (c, &all[i + 1..]))
-    });
-    for (c, after) in checkpoints {
-        let Some(stack) = c
-            .value
+    for (i, (key, value)) in checkpoints.iter().enumerate() {
+        let Some(stack) = value
             .get("stack_id")
             .and_then(Value::as_str)
             .filter(|s| !s.is_empty())
         else {
             continue;
         };
-        let status = c
-            .value
+        let status = value
             .get("stack_status")
             .and_then(Value::as_str)
             .unwrap_or_default();
@@ -39,8 +43,7 @@ pub(super) fn heat_rules(history: &[&Recorded], holds: &Holds) -> Vec<Value> {
         } else {
             *g + 1
         };
-        let outputs = c
-            .value
+        let outputs = value
             .get("output")
             .and_then(Value::as_array)
             .cloned()
@@ -60,7 +63,8 @@ pub(super) fn heat_rules(history: &[&Recorded], holds: &Holds) -> Vec<Value> {
             .collect();
         let mut rule =
             json!({"match": stack, "generation": *g, "outputs": values, "output_order": order});
-        if let Some(keys) = reported_version(&c.key, after).and_then(|v| holds.get(&v)) {
+        if let Some(keys) = reported_version(key, &checkpoints[i + 1..]).and_then(|v| holds.get(&v))
+        {
             rule["hold_until"] = json!({"exists": keys});
         }
         rules.push(rule);
@@ -69,32 +73,41 @@ pub(super) fn heat_rules(history: &[&Recorded], holds: &Holds) -> Vec<Value> {
 }
 
 /// The `(resource id, version)` a heat_stacks checkpoint is for: the version of the next
-/// `/state` of its resource the same document shows.
-fn reported_version(key: &str, after: &[crate::docs::ParsedCheckpoint]) -> Option<(String, u64)> {
+/// `/state` of its resource among the checkpoints `after` it.
+fn reported_version(key: &str, after: &[(&str, &Value)]) -> Option<(String, u64)> {
     let id = last_segment(key);
-    let state = after
+    let (_, state) = after
         .iter()
-        .find(|c| c.key.starts_with("/state/") && last_segment(&c.key) == id)?;
-    let version = state.value.get("version")?.as_u64()?;
+        .find(|(k, _)| k.starts_with("/state/") && last_segment(k) == id)?;
+    let version = state.get("version")?.as_u64()?;
     Some((id.to_string(), version))
 }
 
+/// The `(key, value)` of every write of a watcher log.
+pub(super) fn logged(log: &[Event]) -> Vec<(&str, &Value)> {
+    log.iter()
+        .filter(|e| e.is_set())
+        .filter_map(|e| Some((e.key.as_str(), e.value.as_ref()?)))
+        .collect()
+}
+
 /// One rule per monitoring target and version, reporting its whole status sequence: what
-/// the monitoring watcher log shows (the whole run) merged with what the documents show (each
-/// source misses writes the other has).
-pub(super) fn collector_rules(history: &[&Recorded], monitoring_log: &[Event]) -> Vec<Value> {
-    let mut documented: Vec<((String, u64), Vec<String>)> = Vec::new();
-    for c in history.iter().flat_map(|d| &d.document.checkpoints) {
-        if let Some((target, status)) = status(&c.key, &c.value) {
-            push(&mut documented, target, status);
+/// the monitoring watcher log shows (`logged`, the whole run) merged with what the
+/// `documented` checkpoints show (each source misses writes the other has).
+pub(crate) fn collector_rules(
+    documented: &[(&str, &Value)],
+    logged: &[(&str, &Value)],
+) -> Vec<Value> {
+    let sequences = |writes: &[(&str, &Value)]| {
+        let mut found: Vec<((String, u64), Vec<String>)> = Vec::new();
+        for (key, value) in writes {
+            if let Some((target, status)) = status(key, value) {
+                push(&mut found, target, status);
+            }
         }
-    }
-    let mut logged: Vec<((String, u64), Vec<String>)> = Vec::new();
-    for event in monitoring_log.iter().filter(|e| e.is_set()) {
-        if let Some((target, status)) = event.value.as_ref().and_then(|v| status(&event.key, v)) {
-            push(&mut logged, target, status);
-        }
-    }
+        found
+    };
+    let (documented, logged) = (sequences(documented), sequences(logged));
     let mut rules = documented;
     for (target, statuses) in logged {
         match rules.iter_mut().find(|(t, _)| *t == target) {

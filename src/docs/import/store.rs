@@ -153,7 +153,7 @@ const MAX_NAME: usize = 200;
 
 /// Letters, digits, `.`, `-` and `_` only (anything else, `/` included, becomes `_`), never
 /// empty, never starting with a dot, at most [`MAX_NAME`] characters.
-fn safe_name(name: &str) -> String {
+pub(crate) fn safe_name(name: &str) -> String {
     let name: String = name
         .chars()
         .take(MAX_NAME - 1)
