@@ -48,6 +48,7 @@ pub mod docs;
 pub mod encoding;
 pub mod etcd;
 pub mod fakes;
+pub mod report;
 pub mod run;
 pub mod scenario;
 pub mod snapshot;

@@ -57,6 +57,7 @@ impl Fakes {
         etcd: etcd_client::Client,
     ) -> Result<Self, FakeError> {
         let mut fakes = Self::start(heat_spec, collector_spec).await;
+        fakes.heat.observe(etcd.clone());
         fakes.collector.sync(etcd).await?;
         Ok(fakes)
     }

@@ -15,6 +15,9 @@ pub struct HeatCall {
     pub body: Value,
     /// The status the fake answered.
     pub status: u16,
+    /// etcd's revision when the request arrived (0 outside a run): the call happened after
+    /// every write up to it and before every later one.
+    pub revision: i64,
 }
 
 impl HeatCall {
@@ -125,6 +128,7 @@ mod tests {
             path: "/v1/p/stacks/s/i".into(),
             body: Value::Null,
             status: 204,
+            revision: 0,
         };
         assert_eq!(call.render(), "DELETE /v1/p/stacks/s/i\n");
         let call = HeatCall {

@@ -58,6 +58,11 @@ impl HeatFake {
         self.lock().journal.clone()
     }
 
+    /// Reads `etcd`'s revision as each request arrives, for the journal.
+    pub(in crate::fakes) fn observe(&self, etcd: etcd_client::Client) {
+        self.lock().etcd = Some(etcd);
+    }
+
     /// Plugs a hook into a resource type.
     pub(in crate::fakes) fn set_hook(&self, resource_type: &str, hook: Arc<dyn ResourceHook>) {
         self.lock().hooks.insert(resource_type.to_string(), hook);
