@@ -9,7 +9,7 @@ use super::escape;
 use super::events::{Event, Lane};
 use crate::run::Missing;
 
-const LANE: usize = 210;
+const LANE: usize = 190;
 const LEFT: usize = 150;
 const TOP: usize = 50;
 const ROW: usize = 26;
@@ -29,7 +29,7 @@ pub(super) fn diagram(events: &[Event], missing: &[Missing]) -> String {
         r#"<svg xmlns="http://www.w3.org/2000/svg" class="sequence" width="{width}" height="{height}" viewBox="0 0 {width} {height}">"#
     );
     svg.push_str(concat!(
-        r#"<defs><marker id="head" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" "#,
+        r#"<defs><marker id="head" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerUnits="userSpaceOnUse" "#,
         r#"markerHeight="8" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z"/></marker></defs>"#
     ));
     for lane in Lane::ALL {
