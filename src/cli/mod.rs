@@ -1,6 +1,7 @@
 //! Command-line parsing and dispatch.
 
 mod catalogue;
+mod color;
 mod doc;
 mod html;
 mod import;
@@ -141,6 +142,9 @@ struct RunArgs {
     /// the checkpoints (differences side by side) and a timeline of every event.
     #[arg(long, value_name = "DIR")]
     report: Option<PathBuf>,
+    /// Colour the output: auto (a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_enum, default_value_t = color::ColorChoice::Auto)]
+    color: color::ColorChoice,
     /// Delete the keys an external etcd holds (refused otherwise: heatbed wipes it before
     /// each scenario).
     #[arg(long)]

@@ -39,7 +39,9 @@ pub(super) async fn run(args: RunArgs, record: Option<bool>) -> anyhow::Result<E
     // Not cancelled half-way: a container is only removed once heatbed holds it.
     let provider = Provider::with_wipe(&backend, args.wipe).await?;
     let worker = super::worker_override(args.worker.as_ref());
-    let mut report = Report::new(args.format, args.show, provider.backend().to_string());
+    let color = args.color.enabled();
+    let backend_name = provider.backend().to_string();
+    let mut report = Report::new(args.format, args.show, backend_name, scenarios.len(), color);
     let mut junit = args
         .junit
         .as_ref()
