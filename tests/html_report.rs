@@ -169,3 +169,39 @@ fn no_fetch(html: &str) -> bool {
         .iter()
         .all(|p| !html.contains(p))
 }
+
+#[test]
+fn doc_writes_the_sequence_as_mermaid_next_to_the_documents_and_a_report() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (docs, report) = (tmp.path().join("docs"), tmp.path().join("report"));
+    let out = Command::new(env!("CARGO_BIN_EXE_heatbed"))
+        .current_dir(root)
+        .env_remove("HEATBED_ETCD")
+        .arg("doc")
+        .arg(SCENARIO)
+        .arg("--sequence")
+        .arg("--out")
+        .arg(&docs)
+        .arg("--report")
+        .arg(&report)
+        .output()
+        .expect("heatbed runs");
+    assert!(out.status.success(), "{out:?}");
+    assert!(docs.join("state.md").exists() && docs.join("heat_calls.md").exists());
+    let mermaid = std::fs::read_to_string(docs.join("sequence.mmd")).expect("sequence.mmd");
+    let html = std::fs::read_to_string(report.join("001-Heat_request_journal.html"))
+        .expect("the report of the run");
+    let events = count_before(&html, "etcd writes") + count_before(&html, "Heat calls");
+    assert!(mermaid.starts_with("sequenceDiagram\n"), "{mermaid}");
+    assert_eq!(mermaid.matches("participant ").count(), 6, "{mermaid}");
+    assert_eq!(mermaid.matches("->>").count(), events, "{mermaid}");
+    assert!(
+        mermaid.contains(&format!(". PUT {FAILING_KEY} (rev ")),
+        "{mermaid}"
+    );
+    // Each checkpoint is a note on its event: the state and the seven Heat calls.
+    assert_eq!(mermaid.matches("    Note over ").count(), 8, "{mermaid}");
+    assert!(mermaid.contains("Worker->>Heat: "), "{mermaid}");
+    assert!(!mermaid.contains("FAILED"), "doc judges nothing: {mermaid}");
+}
