@@ -17,6 +17,8 @@
 //! - [`run`]: the executor: steps, the checkpoint recorder (etcd watch history), checkpoints.
 //! - [`snapshot`]: seed-style rendering, redactions, the insta snapshot files.
 //! - [`docs`]: documents in the seed format: rendering runs, reading recorded ones, comparing.
+//! - [`report`]: reports people read: the run's events in one order, the HTML report
+//!   (sequence diagram as SVG, checkpoints, timeline) and the diagram as Mermaid.
 //! - [`encoding`]: byte-exact Go and CPython 2 JSON encodings of the recorded system.
 //!
 //! The binary (`src/main.rs`, `src/cli/`) is the only place that uses `anyhow`.
