@@ -118,7 +118,9 @@ fn a_failing_flow_gets_a_junit_file_and_a_report_whose_diagram_marks_the_failure
     let (dom, log) = headless(chromium, &page, &["--dump-dom"]);
     let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
     assert!(console.is_empty(), "console messages: {console:#?}");
-    let events = count_before(&dom, "etcd writes") + count_before(&dom, "Heat calls");
+    let events = count_before(&dom, "etcd writes")
+        + count_before(&dom, "Heat calls")
+        + count_before(&dom, "collector calls");
     assert!(events > 8, "{events} events");
     assert_eq!(dom.matches(r#"<g class="arrow"#).count(), events);
     assert_eq!(dom.matches(r#"<tr id="e"#).count(), events);
@@ -192,7 +194,9 @@ fn doc_writes_the_sequence_as_mermaid_next_to_the_documents_and_a_report() {
     let mermaid = std::fs::read_to_string(docs.join("sequence.mmd")).expect("sequence.mmd");
     let html = std::fs::read_to_string(report.join("001-Heat_request_journal.html"))
         .expect("the report of the run");
-    let events = count_before(&html, "etcd writes") + count_before(&html, "Heat calls");
+    let events = count_before(&html, "etcd writes")
+        + count_before(&html, "Heat calls")
+        + count_before(&html, "collector calls");
     assert!(mermaid.starts_with("sequenceDiagram\n"), "{mermaid}");
     assert_eq!(mermaid.matches("participant ").count(), 6, "{mermaid}");
     assert_eq!(mermaid.matches("->>").count(), events, "{mermaid}");

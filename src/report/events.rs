@@ -76,6 +76,9 @@ pub enum Source {
     },
     /// A call to the fake Heat.
     Heat(HeatCall),
+    /// What a Heat call did to the collector (a monitoring target created or deleted, as
+    /// heat-engine's `POST`/`DELETE /targets`), at the call's revision.
+    Hook { revision: i64, note: String },
 }
 
 /// A checkpoint mark on an event: document and number, and whether it passed.
@@ -111,6 +114,7 @@ impl Event {
                 format!("{verb} {key} (rev {revision})")
             }
             Source::Heat(call) => format!("{} {} → {}", call.method, call.path, call.status),
+            Source::Hook { note, .. } => note.clone(),
         }
     }
 
@@ -125,6 +129,7 @@ impl Event {
                     n => parts[..n - 1].join("/"),
                 }
             }
+            Source::Hook { .. } => "hooks".to_string(),
             Source::Heat(call) => {
                 let path = call.path.split('?').next().unwrap_or("");
                 let mut parts = path.split('/').skip_while(|p| *p != "stacks");
@@ -143,6 +148,7 @@ impl Event {
             Source::Write { value, .. } => value.clone().unwrap_or_default(),
             Source::Heat(call) if call.body.is_null() => String::new(),
             Source::Heat(call) => serde_json::to_string_pretty(&call.body).unwrap_or_default(),
+            Source::Hook { .. } => String::new(),
         }
     }
 }
@@ -151,12 +157,29 @@ impl Event {
 /// whether a checkpoint passed.
 pub fn events(outcome: &Outcome, ok: impl Fn(&Captured) -> bool) -> Vec<Event> {
     let writes = outcome.history.iter().map(write_event);
-    let calls = outcome.heat_calls.iter().map(|c| Event {
-        seq: 0,
-        from: Lane::Worker,
-        to: Lane::Heat,
-        source: Source::Heat(c.clone()),
-        marks: Vec::new(),
+    // Each call, then what its hooks did to the collector.
+    let calls = outcome.heat_calls.iter().flat_map(|c| {
+        let hooks = c.hooks.iter().map(|note| Source::Hook {
+            revision: c.revision,
+            note: note.clone(),
+        });
+        std::iter::once(Source::Heat(c.clone()))
+            .chain(hooks)
+            .map(|source| Event {
+                seq: 0,
+                from: if matches!(source, Source::Heat(_)) {
+                    Lane::Worker
+                } else {
+                    Lane::Heat
+                },
+                to: if matches!(source, Source::Heat(_)) {
+                    Lane::Heat
+                } else {
+                    Lane::Collector
+                },
+                source,
+                marks: Vec::new(),
+            })
     });
     // (revision, writes before calls, arrival): a stable, deterministic order.
     let mut all: Vec<(i64, u8, usize, Event)> = writes
@@ -196,6 +219,7 @@ fn revision_of(event: &Event) -> i64 {
     match &event.source {
         Source::Write { revision, .. } => *revision,
         Source::Heat(call) => call.revision,
+        Source::Hook { revision, .. } => *revision,
     }
 }
 
@@ -255,6 +279,7 @@ mod tests {
             body: Value::Null,
             status: 201,
             revision,
+            hooks: Vec::new(),
         }
     }
 
@@ -286,7 +311,13 @@ mod tests {
                 write(3, "/jobs/all/1"),
                 write(4, "/monitoring/v2.0/lb/1"),
             ],
-            heat_calls: vec![call(3, "/v1/p/stacks"), call(3, "/v1/p/stacks")],
+            heat_calls: vec![
+                call(3, "/v1/p/stacks"),
+                HeatCall {
+                    hooks: vec!["created T id (r)".into()],
+                    ..call(3, "/v1/p/stacks")
+                },
+            ],
             elapsed: std::time::Duration::ZERO,
         };
         let events = events(&outcome, |c| c.number == 1);
@@ -299,7 +330,8 @@ mod tests {
                 (2, Lane::JobManager, Lane::Etcd),
                 (3, Lane::Worker, Lane::Heat),
                 (4, Lane::Worker, Lane::Heat),
-                (5, Lane::Collector, Lane::Etcd),
+                (5, Lane::Heat, Lane::Collector),
+                (6, Lane::Collector, Lane::Etcd),
             ]
         );
         let marks: Vec<(usize, usize, bool)> = events
@@ -311,5 +343,6 @@ mod tests {
         assert_eq!(events[0].resource(), "/config/v2.0/lb");
         assert_eq!(events[2].label(), "POST /v1/p/stacks → 201");
         assert_eq!(events[2].resource(), "stacks");
+        assert_eq!(events[4].label(), "created T id (r)");
     }
 }

@@ -27,12 +27,17 @@ pub(super) fn page(file: String, page: &Page<'_>) -> (String, Entry) {
             let events = events(outcome, judged);
             let failed = page.judgements.iter().filter(|j| !j.ok).count();
             let counts = format!(
-                "{} checkpoints ({} failed, {} never happened), {} etcd writes, {} Heat calls",
+                "{} checkpoints ({} failed, {} never happened), {} etcd writes, {} Heat calls, {} collector calls",
                 outcome.checkpoints.len(),
                 failed,
                 outcome.missing.len(),
                 outcome.history.len(),
-                outcome.heat_calls.len()
+                outcome.heat_calls.len(),
+                outcome
+                    .heat_calls
+                    .iter()
+                    .map(|c| c.hooks.len())
+                    .sum::<usize>()
             );
             (events, counts)
         }

@@ -34,6 +34,7 @@ fn row(html: &mut String, e: &Event) {
     let revision = match &e.source {
         Source::Write { revision, .. } => *revision,
         Source::Heat(call) => call.revision,
+        Source::Hook { revision, .. } => *revision,
     };
     let marks: Vec<String> = e
         .marks

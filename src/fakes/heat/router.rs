@@ -97,12 +97,19 @@ impl HeatResponder {
             Ok(reply) => reply_response(reply),
             Err(error) => HttpResponse::error(&error),
         };
+        let hooks = std::mem::take(
+            &mut *state
+                .hook_log
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
         state.journal.push(HeatCall {
             method,
             path,
             body: journal::redacted_body(&request.body, &hidden),
             status: response.status,
             revision: request.revision,
+            hooks,
         });
         let latency = state.spec.latency.unwrap_or_default()
             + stack_name

@@ -26,6 +26,8 @@ pub(super) struct HeatState {
     /// The run's etcd, read for its revision as each request arrives (the journal's order
     /// among the etcd writes); `None` outside a run.
     pub(super) etcd: Option<etcd_client::Client>,
+    /// What the hooks did while the current request is answered (see `journal::Noted`).
+    pub(super) hook_log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
     /// Per rule: HTTP errors still to answer.
     http_left: Vec<u32>,
     /// Per rule and failure: how many times it has failed an operation.
@@ -80,6 +82,7 @@ impl HeatState {
             stacks: Vec::new(),
             journal: Vec::new(),
             etcd: None,
+            hook_log: Default::default(),
             http_left,
             failed: HashMap::new(),
             created: HashMap::new(),
