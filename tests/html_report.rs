@@ -68,22 +68,34 @@ fn count_before(text: &str, word: &str) -> usize {
         .expect("a count")
 }
 
-#[test]
-fn a_failing_flow_gets_a_junit_file_and_a_report_whose_diagram_marks_the_failure() {
-    let Some(chromium) = chromium() else { return };
+/// One flow whose snapshot `failing` (of the store `store`) is changed (`from` -> `to`) run
+/// as CI runs it (`CI=true`, `--junit`, `--report`); checks the JUnit file, then opens the
+/// report's page in Chromium and checks the diagram: an arrow per event, every checkpoint
+/// marked, only the changed one failed and on the write of `key`. Returns the rendered DOM.
+fn failing_flow(
+    scenario: &str,
+    store: &str,
+    failing: &str,
+    key: &str,
+    change: (&str, &str),
+) -> String {
+    let Some(chromium) = chromium() else {
+        return String::new();
+    };
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tmp = tempfile::tempdir().expect("temp dir");
     // The golden snapshots, one of them changed: the run must fail on that checkpoint.
     let snapshots = tmp.path().join("snapshots");
-    let store = snapshots.join("heat_journal");
-    std::fs::create_dir_all(&store).expect("snapshot dir");
-    for entry in std::fs::read_dir(root.join("snapshots/heat_journal")).expect("snapshots") {
+    std::fs::create_dir_all(snapshots.join(store)).expect("snapshot dir");
+    for entry in std::fs::read_dir(root.join("snapshots").join(store)).expect("snapshots") {
         let path = entry.expect("entry").path();
         let mut text = std::fs::read_to_string(&path).expect("snapshot");
-        if path.file_stem().is_some_and(|s| s == FAILING) {
-            text = text.replace("CREATE_COMPLETE", "CREATE_FAILED");
+        if path.file_stem().is_some_and(|s| s == failing) {
+            assert!(text.contains(change.0), "{failing} holds {}", change.0);
+            text = text.replace(change.0, change.1);
         }
-        std::fs::write(store.join(path.file_name().expect("name")), text).expect("copy");
+        let copy = snapshots.join(store).join(path.file_name().expect("name"));
+        std::fs::write(copy, text).expect("copy");
     }
     let (report, junit) = (tmp.path().join("report"), tmp.path().join("junit.xml"));
     let out = Command::new(env!("CARGO_BIN_EXE_heatbed"))
@@ -91,7 +103,7 @@ fn a_failing_flow_gets_a_junit_file_and_a_report_whose_diagram_marks_the_failure
         .env_remove("HEATBED_ETCD")
         .env("CI", "true")
         .arg("run")
-        .arg(SCENARIO)
+        .arg(scenario)
         .arg("--snapshots")
         .arg(&snapshots)
         .arg("--report")
@@ -102,16 +114,20 @@ fn a_failing_flow_gets_a_junit_file_and_a_report_whose_diagram_marks_the_failure
         .expect("heatbed runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}\n{out:?}");
-    assert!(
-        stdout.contains(&format!("{FAILING_KEY}: changed")),
-        "{stdout}"
-    );
+    assert!(stdout.contains(&format!("{key}: changed")), "{stdout}");
     let junit = std::fs::read_to_string(&junit).expect("junit file");
-    assert!(junit.contains("<failure"), "{junit}");
+    assert_eq!(junit.matches("<failure").count(), 1, "{junit}");
 
     let index = std::fs::read_to_string(report.join("index.html")).expect("index");
     assert!(index.contains("0 of 1 scenario(s) passed"), "{index}");
-    let page = report.join("001-Heat_request_journal.html");
+    let page = std::fs::read_dir(&report)
+        .expect("report")
+        .map(|e| e.expect("entry").path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("001-"))
+        })
+        .expect("the scenario's page");
     let html = std::fs::read_to_string(&page).expect("scenario page");
     assert!(no_fetch(&html), "the page loads nothing from elsewhere");
 
@@ -129,28 +145,32 @@ fn a_failing_flow_gets_a_junit_file_and_a_report_whose_diagram_marks_the_failure
         events,
         "the filter script ran"
     );
-    // One state checkpoint and seven Heat calls are marked; only the changed one failed.
-    assert_eq!(dom.matches(r#"<g class="arrow checkpoint"#).count(), 8);
+    // Every checkpoint is a badge; only the changed one failed, on the write of its key.
+    let checkpoints = count_before(&dom, "checkpoints (");
+    assert_eq!(dom.matches(r#"<g class="mark"#).count(), checkpoints);
+    assert_eq!(dom.matches(r#"<g class="mark failed""#).count(), 1);
     let failed = r#"<g class="arrow checkpoint failed" data-seq=""#;
     assert_eq!(dom.matches(failed).count(), 1);
     let at = dom.find(failed).expect("failed arrow") + failed.len();
     let seq: String = dom[at..].chars().take_while(char::is_ascii_digit).collect();
     let row = &dom[dom.find(&format!(r#"<tr id="e{seq}""#)).expect("its row")..];
     let row = &row[..row.find("</tr>").expect("row end")];
-    assert!(row.contains(&format!("PUT {FAILING_KEY}")), "{row}");
+    assert!(row.contains(&format!("PUT {key} (rev ")), "{row}");
+    assert!(row.contains(r#"<span class="badge failed">"#), "{row}");
     // The failing checkpoint's snapshot and capture side by side, the change highlighted.
-    assert!(
-        dom.contains(r#"<table class="diff">"#),
-        "a side-by-side diff"
-    );
     assert!(dom.contains(r#"<td class="del">"#) && dom.contains(r#"<td class="ins">"#));
+    let marked: Vec<&str> = dom
+        .split("<mark>")
+        .skip(1)
+        .filter_map(|m| m.split("</mark>").next())
+        .collect();
     assert!(
-        dom.contains(r#"<mark>"CREATE_FAILED"</mark>"#),
-        "the snapshot's side"
+        marked.iter().any(|m| m.contains(change.1)),
+        "snapshot's side: {marked:?}"
     );
     assert!(
-        dom.contains(r#"<mark>"CREATE_COMPLETE"</mark>"#),
-        "the capture's side"
+        marked.iter().any(|m| m.contains(change.0)),
+        "capture's side: {marked:?}"
     );
 
     let shot = tmp.path().join("report.png");
@@ -162,6 +182,34 @@ fn a_failing_flow_gets_a_junit_file_and_a_report_whose_diagram_marks_the_failure
         "{}",
         png.len()
     );
+    dom
+}
+
+#[test]
+fn a_failing_flow_gets_a_junit_file_and_a_report_whose_diagram_marks_the_failure() {
+    let change = ("\"CREATE_COMPLETE\"", "\"CREATE_FAILED\"");
+    let dom = failing_flow(SCENARIO, "heat_journal", FAILING, FAILING_KEY, change);
+    // The state checkpoint and the seven Heat calls of the journal document are marked.
+    if !dom.is_empty() {
+        assert_eq!(dom.matches(r#"<g class="arrow checkpoint"#).count(), 8);
+    }
+}
+
+#[test]
+fn a_failing_golden_flow_shows_its_failing_checkpoint_in_place() {
+    let key = "/state/v2.0/ports/a7e5822c-5c04-4c5f-a5ac-b0e0ad50159f";
+    let change = ("\"CREATE_COMPLETE\"", "\"CREATE_FAILED\"");
+    let dom = failing_flow(
+        "scenarios/create_loadbalancer.yaml",
+        "create_loadbalancer",
+        "heat_worker_03-03",
+        key,
+        change,
+    );
+    // The monitoring targets Heat created are arrows to the collector's lane.
+    if !dom.is_empty() {
+        assert!(count_before(&dom, "collector calls") > 0);
+    }
 }
 
 /// Every `http(s)://` in the page is text (a value, a Heat link), never a resource the page
