@@ -108,6 +108,8 @@ pub(super) struct Report {
     backend: String,
     /// Over every scenario; drawn only when stderr is a terminal.
     progress: ProgressBar,
+    /// Checkpoints captured so far, of those the scenarios declare.
+    checkpoints: (usize, usize),
     color: bool,
     scenarios: Vec<Value>,
     passed: usize,
@@ -120,11 +122,16 @@ impl Report {
         format: Format,
         show: bool,
         backend: String,
-        total: usize,
+        scenarios: &[Scenario],
         color: bool,
     ) -> Self {
-        let progress = ProgressBar::new(total as u64);
-        let template = "{spinner} [{bar:30}] {pos}/{len} scenarios, running {msg} {elapsed}";
+        let progress = ProgressBar::new(scenarios.len() as u64);
+        let template = "{spinner} [{bar:30}] {pos}/{len} scenarios, {msg} {elapsed}";
+        let declared = scenarios
+            .iter()
+            .flat_map(|s| &s.documents)
+            .map(|d| d.checkpoints.len())
+            .sum();
         if let Ok(style) = ProgressStyle::with_template(template) {
             progress.set_style(style.progress_chars("=> "));
         }
@@ -133,6 +140,7 @@ impl Report {
             show,
             backend,
             progress,
+            checkpoints: (0, declared),
             color,
             scenarios: Vec::new(),
             passed: 0,
@@ -141,14 +149,18 @@ impl Report {
     }
 
     pub(super) fn start(&mut self, scenario: &Scenario) {
-        self.progress
-            .set_message(format!("{} ({})", scenario.id, self.backend));
+        let (done, declared) = self.checkpoints;
+        self.progress.set_message(format!(
+            "{done}/{declared} checkpoints, running {} ({})",
+            scenario.id, self.backend
+        ));
         self.progress.enable_steady_tick(Duration::from_millis(100));
     }
 
     pub(super) fn finish(&mut self, scenario: &Scenario, elapsed: Duration, judged: Judged) {
         let ok = judged.ok();
         self.count(ok);
+        self.checkpoints.0 += judged.results.len();
         self.progress.inc(1);
         if self.format == Format::Text {
             self.progress

@@ -41,7 +41,7 @@ pub(super) async fn run(args: RunArgs, record: Option<bool>) -> anyhow::Result<E
     let worker = super::worker_override(args.worker.as_ref());
     let color = args.color.enabled();
     let backend_name = provider.backend().to_string();
-    let mut report = Report::new(args.format, args.show, backend_name, scenarios.len(), color);
+    let mut report = Report::new(args.format, args.show, backend_name, &scenarios, color);
     let mut junit = args
         .junit
         .as_ref()
