@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite, exactly as CI runs it. Snapshots are never written here: a missing or
+# The whole test suite, exactly as CI runs it: `cargo fmt --check`, clippy with warnings as
+# errors, then every test. Snapshots are never written here: a missing or
 # changed one fails with insta's diff. The container backend's image is built locally first
 # (no registry needed), so the Docker tests run wherever Docker answers.
 set -euo pipefail
@@ -10,6 +11,9 @@ if docker info >/dev/null 2>&1; then
 else
     echo "note: Docker does not answer; the container backend test will say SKIP (and fail under CI)" >&2
 fi
+# Lint first, as developers do before they commit: formatting and clippy's warnings fail CI.
+cargo fmt --all -- --check
+cargo clippy --all-targets --quiet -- -D warnings
 export INSTA_UPDATE=no
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -61,6 +61,7 @@ fn heat_spec() -> HeatSpec {
             fail: Vec::new(),
             http_error: None,
             latency: None,
+            hold_until: Vec::new(),
         }],
         ..HeatSpec::default()
     }

@@ -4,7 +4,10 @@
 //! Without python3, venv or PyPI the test prints `SKIP: <reason>` and passes, unless `CI` is
 //! set: then it fails.
 
-use std::path::{Path, PathBuf};
+#[path = "support/venv.rs"]
+mod venv;
+
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
@@ -62,15 +65,8 @@ fn parse(venv: &Path, report: &Path) -> Value {
 
 #[test]
 fn junit_reports_suites_cases_failures_and_errors() {
-    let venv = match venv() {
-        Ok(venv) => venv,
-        Err(reason) if std::env::var_os("CI").is_some() => {
-            panic!("cannot set up the junitparser venv (CI is set): {reason}")
-        }
-        Err(reason) => {
-            println!("SKIP: {reason}");
-            return;
-        }
+    let Some(venv) = venv::venv("junit-venv", &[&[PACKAGE]]) else {
+        return;
     };
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().expect("temp dir");
@@ -220,46 +216,4 @@ fn junit_reports_suites_cases_failures_and_errors() {
             .is_some_and(|t| t.contains("giving-up-now")),
         "{error}"
     );
-}
-
-/// The venv, created and filled on first use and reused afterwards.
-fn venv() -> Result<PathBuf, String> {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
-    let venv = target.join("junit-venv");
-    let marker = venv.join("heatbed-installed.txt");
-    if std::fs::read_to_string(&marker).is_ok_and(|m| m == PACKAGE) {
-        return Ok(venv);
-    }
-    run(
-        Command::new("python3")
-            .args(["-m", "venv", "--clear"])
-            .arg(&venv),
-        "python3 -m venv",
-    )?;
-    run(
-        Command::new(venv.join("bin/pip")).args([
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            PACKAGE,
-        ]),
-        "pip install",
-    )?;
-    std::fs::write(&marker, PACKAGE)
-        .map_err(|e| format!("cannot write {}: {e}", marker.display()))?;
-    Ok(venv)
-}
-
-fn run(command: &mut Command, what: &str) -> Result<(), String> {
-    let output = command.output().map_err(|e| format!("{what}: {e}"))?;
-    if output.status.success() {
-        return Ok(());
-    }
-    Err(format!(
-        "{what} failed ({}): {}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr).trim()
-    ))
 }

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use wiremock::MockServer;
 
 pub use collector::FakeError;
-pub use heat::{HeatCall, ResourceEvent, ResourceHook};
+pub use heat::{HeatCall, HeldStack, ResourceEvent, ResourceHook};
 
 use crate::scenario::{CollectorSpec, HeatSpec};
 
@@ -50,7 +50,8 @@ impl Fakes {
         }
     }
 
-    /// Starts every fake, the collector's etcd syncer writing to the scenario's etcd.
+    /// Starts every fake, the collector's etcd syncer writing to the scenario's etcd and the
+    /// fake Heat following it for its `hold_until` rules.
     pub async fn start_synced(
         heat_spec: &HeatSpec,
         collector_spec: &CollectorSpec,
@@ -58,8 +59,14 @@ impl Fakes {
     ) -> Result<Self, FakeError> {
         let mut fakes = Self::start(heat_spec, collector_spec).await;
         fakes.heat.observe(etcd.clone());
+        fakes.heat.watch(etcd.clone()).await?;
         fakes.collector.sync(etcd).await?;
         Ok(fakes)
+    }
+
+    /// The stacks the fake Heat holds in progress now (`hold_until` not met), for errors.
+    pub fn held_stacks(&self) -> Vec<HeldStack> {
+        self.heat.held()
     }
 
     /// Keystone v3, e.g. `http://127.0.0.1:PORT/v3`.

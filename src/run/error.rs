@@ -11,7 +11,12 @@ use crate::scenario::Scenario;
 /// A scenario run that failed. The worker's captured output comes along, and so does what
 /// the run did capture when only some checkpoints never happened.
 #[derive(Debug, thiserror::Error)]
-#[error("{}: {kind}{}", scenario.display(), worker_log_section(worker_log))]
+#[error(
+    "{}: {kind}{}{}",
+    scenario.display(),
+    held_section(held),
+    worker_log_section(worker_log)
+)]
 pub struct RunError {
     /// The scenario file.
     pub scenario: PathBuf,
@@ -20,6 +25,9 @@ pub struct RunError {
     pub kind: RunErrorKind,
     /// What the worker printed (empty if nothing or no worker).
     pub worker_log: String,
+    /// The stacks the fake Heat still held in progress when the run ended (`hold_until`
+    /// rules whose keys never appeared).
+    pub held: Vec<crate::fakes::HeldStack>,
     /// The checkpoints that did happen and those that did not, when the run got as far as
     /// waiting for them.
     pub partial: Option<Box<Outcome>>,
@@ -31,6 +39,7 @@ impl RunError {
             scenario: scenario.path.clone(),
             kind,
             worker_log,
+            held: Vec::new(),
             partial: None,
         }
     }
@@ -51,6 +60,10 @@ impl std::fmt::Display for MissingList {
         let lines: Vec<String> = self.0.iter().map(|m| format!("  {m}")).collect();
         f.write_str(&lines.join("\n"))
     }
+}
+
+fn held_section(held: &[crate::fakes::HeldStack]) -> String {
+    held.iter().map(|h| format!("\n  {h}")).collect()
 }
 
 fn worker_log_section(log: &str) -> String {

@@ -68,6 +68,11 @@ pub async fn run_scenario_until(
 ) -> Result<Outcome, RunError> {
     let started = Instant::now();
     let fail = |kind: RunErrorKind, worker_log: String| RunError::new(scenario, kind, worker_log);
+    let failed = |kind: RunErrorKind, worker_log: String, held: &[crate::fakes::HeldStack]| {
+        let mut error = fail(kind, worker_log);
+        error.held = held.to_vec();
+        error
+    };
     let client = etcd.client();
     let revision = client
         .clone()
@@ -120,6 +125,7 @@ pub async fn run_scenario_until(
     };
     let worker_log = worker.stop().await;
     let journal = fakes.heat_journal();
+    let held = fakes.held_stacks();
     drop(fakes);
     let history = match &result {
         Ok(history) => history.clone(),
@@ -137,9 +143,9 @@ pub async fn run_scenario_until(
     };
     match (result.and(keyspace), captured) {
         (Ok(keyspace), Ok(checkpoints)) => Ok(outcome(checkpoints, Vec::new(), keyspace)),
-        (Ok(_), Err(kind)) => Err(fail(kind, worker_log.clone())),
+        (Ok(_), Err(kind)) => Err(failed(kind, worker_log.clone(), &held)),
         (Err(kind), captured) => {
-            let mut error = fail(kind, worker_log.clone());
+            let mut error = failed(kind, worker_log.clone(), &held);
             // What did happen is kept, so one missing checkpoint never hides the others.
             if let Ok(checkpoints) = captured {
                 let missing = missing(scenario, &history);

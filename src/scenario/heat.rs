@@ -12,9 +12,21 @@
 //!         - {action: create, reason: "Resource CREATE failed: ..."}
 //!       http_error: {status: 503, count: 2}  # the next 2 calls about the stack answer 503
 //!       latency: 200ms
+//!     - match: vnf_instance_398d65ba-0060-456e-b415-5bc954450717
+//!       generation: 1
+//!       hold_until:                          # IN_PROGRESS until these keys are in etcd
+//!         exists: ["/jobs/all/create:heat_worker:load_balancer:b311c470-*:1:*"]
 //! ```
 //!
 //! For each stack, the first rule whose `match` fits its name applies.
+//!
+//! `hold_until` orders a stack's completion after other writes to etcd: the fake answers
+//! `*_IN_PROGRESS` to every read of the operation until each key (or glob) has been written
+//! at least once since the fakes started, then counts `in_progress_reads` as usual. A recorded
+//! job that lists another job as a dependency needs this: the job manager computes
+//! dependencies from the jobs still unfinished when it processes the write, so the
+//! dependency's stack must not complete before that. A hold never met ends with the
+//! scenario's timeout, whose error names the stack and the keys it waited for.
 
 use std::time::Duration;
 
@@ -72,6 +84,18 @@ pub struct StackRuleFile {
     #[serde(default, with = "humantime_serde")]
     #[schemars(with = "Option<String>")]
     pub latency: Option<Duration>,
+    /// Keeps the operation `*_IN_PROGRESS` until a condition on etcd holds.
+    #[serde(default)]
+    pub hold_until: Option<HoldFile>,
+}
+
+/// A condition on etcd a stack operation waits for.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HoldFile {
+    /// Keys, or globs (`*` any run, `?` one character), each of which must have been written
+    /// (put) at least once since the fakes started.
+    pub exists: Vec<String>,
 }
 
 /// An operation that fails.
@@ -196,6 +220,9 @@ pub struct StackRule {
     pub http_error: Option<HttpError>,
     /// Added latency.
     pub latency: Option<Duration>,
+    /// Keys or globs that must have been written before the operation may complete (empty:
+    /// no hold).
+    pub hold_until: Vec<String>,
 }
 
 impl StackRule {
@@ -310,6 +337,16 @@ fn stack_rule(rule: StackRuleFile) -> Result<StackRule, (String, String)> {
         })
         .collect::<Result<_, _>>()?;
     let http_error = http_error(rule.http_error)?;
+    let hold_until = match rule.hold_until {
+        None => Vec::new(),
+        Some(HoldFile { exists }) if exists.is_empty() => {
+            return err(".hold_until.exists", "must name at least one key or glob");
+        }
+        Some(HoldFile { exists }) => match exists.iter().position(|k| k.trim().is_empty()) {
+            Some(i) => return err(&format!(".hold_until.exists[{i}]"), "must not be empty"),
+            None => exists,
+        },
+    };
     Ok(StackRule {
         pattern: rule.pattern,
         generation: rule.generation,
@@ -319,53 +356,10 @@ fn stack_rule(rule: StackRuleFile) -> Result<StackRule, (String, String)> {
         fail,
         http_error,
         latency: rule.latency,
+        hold_until,
     })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(yaml: &str) -> Result<HeatSpec, (String, String)> {
-        validate(Some(serde_saphyr::from_str(yaml).expect("parses")))
-    }
-
-    #[test]
-    fn defaults_to_one_read_in_progress() {
-        let spec = parse("{}").expect("valid");
-        assert_eq!(spec.in_progress_reads, 1);
-        assert_eq!(spec, HeatSpec::default());
-    }
-
-    #[test]
-    fn first_matching_rule_applies() {
-        let spec = parse(
-            "stacks:\n  - {match: 'lb_*', in_progress_reads: 3}\n  - {match: '*', in_progress_reads: 0}\n",
-        )
-        .expect("valid");
-        assert_eq!(
-            spec.rule("lb_x", None).and_then(|r| r.in_progress_reads),
-            Some(3)
-        );
-        assert_eq!(
-            spec.rule("port", None).and_then(|r| r.in_progress_reads),
-            Some(0)
-        );
-    }
-
-    #[test]
-    fn errors_name_the_key() {
-        let err = parse("stacks:\n  - {match: x, http_error: {status: 404, count: 1}}\n")
-            .expect_err("invalid");
-        assert_eq!(err.0, "heat.stacks[0].http_error.status");
-        let err = parse("stacks:\n  - {match: x, fail: [{action: create, times: 0}]}\n")
-            .expect_err("invalid");
-        assert_eq!(err.0, "heat.stacks[0].fail[0].times");
-    }
-
-    #[test]
-    fn unknown_keys_are_refused() {
-        let err = serde_saphyr::from_str::<HeatFile>("stacks:\n  - {match: x, outptus: {}}\n");
-        assert!(err.is_err());
-    }
-}
+#[path = "heat_tests.rs"]
+mod tests;

@@ -13,6 +13,7 @@ mod validate;
 
 pub use collector::{Report, TargetRule, TargetSelector};
 pub use error::{LoadError, Position};
+pub(crate) use glob::glob;
 pub use heat::{Failure, HttpError, HttpMethod, StackAction, StackRule};
 pub use load::{discover, load};
 pub use model::ScenarioFile;

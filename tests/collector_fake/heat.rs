@@ -1,37 +1,21 @@
 //! A heat-engine stand-in for the collector tests: a scoped token and stack calls to the
 //! fake Heat, whose MonitoringTarget resources are the collector fake's hook.
 
-use heatbed::fakes::{self, Fakes};
-use reqwest::{Client, Method, StatusCode};
+use heatbed::fakes::Fakes;
+use reqwest::{Method, StatusCode};
+
+use crate::heat_client::HeatClient;
 use serde_json::{Map, Value, json};
 
 /// A client of the fake Heat holding a project-scoped token.
-pub(crate) struct Heat<'a> {
-    fakes: &'a Fakes,
-    client: Client,
-    token: String,
+pub(crate) struct Heat {
+    heat: HeatClient,
 }
 
-impl<'a> Heat<'a> {
-    pub(crate) async fn login(fakes: &'a Fakes) -> Heat<'a> {
-        let client = Client::new();
-        let body = json!({"auth": {"identity": {"methods": ["password"], "password": {"user": {
-            "name": fakes::USERNAME, "domain": {"name": fakes::DOMAIN},
-            "password": fakes::PASSWORD}}}, "scope": {"project": {"id": fakes.project_id()}}}});
-        let response = client
-            .post(format!("{}/auth/tokens", fakes.auth_url()))
-            .json(&body)
-            .send()
-            .await
-            .expect("keystone answers");
-        let token = response.headers()["x-subject-token"]
-            .to_str()
-            .expect("ascii")
-            .to_string();
+impl Heat {
+    pub(crate) async fn login(fakes: &Fakes) -> Heat {
         Heat {
-            fakes,
-            client,
-            token,
+            heat: HeatClient::login(fakes).await,
         }
     }
 
@@ -41,16 +25,8 @@ impl<'a> Heat<'a> {
         path: &str,
         body: Option<Value>,
     ) -> (StatusCode, Value) {
-        let mut request = self
-            .client
-            .request(method, format!("{}{path}", self.fakes.heat_url()))
-            .header("X-Auth-Token", &self.token);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.expect("heat answers");
-        let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
+        let (status, body, _) = self.heat.call(method, path, body).await;
+        (status, body)
     }
 
     /// Creates stack `name` and returns its id once it completed.

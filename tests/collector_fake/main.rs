@@ -4,6 +4,8 @@
 mod api;
 mod catalogue;
 mod heat;
+#[path = "../support/heat_client.rs"]
+mod heat_client;
 mod heat_resource;
 mod run_settles;
 mod settle;

@@ -59,9 +59,10 @@ async fn bad_requests_get_heat_errors() {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let response = api
+        .heat
         .client
         .post(format!("{}/stacks", api.fakes.heat_url()))
-        .header("X-Auth-Token", &api.token)
+        .header("X-Auth-Token", &api.heat.token)
         .body("{not json")
         .send()
         .await

@@ -65,11 +65,12 @@ async fn keystone_discovers_and_issues_tokens_whose_catalog_points_at_heat() {
 async fn heat_checks_the_token_and_its_project() {
     let api = Api::start(HeatSpec::default()).await;
     let url = format!("{}/stacks", api.fakes.heat_url());
-    let response = api.client.get(&url).send().await.expect("get");
+    let response = api.heat.client.get(&url).send().await.expect("get");
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     let body: Value = response.json().await.expect("json");
     assert_eq!(body["code"], 401);
     let response = api
+        .heat
         .client
         .get(&url)
         .header("X-Auth-Token", "forged")
@@ -79,12 +80,13 @@ async fn heat_checks_the_token_and_its_project() {
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 
     let other = token(
-        &api.client,
+        &api.heat.client,
         &api.fakes,
         json!({"id": "0123456789abcdef0123456789abcdef"}),
     )
     .await;
     let response = api
+        .heat
         .client
         .get(&url)
         .header("X-Auth-Token", other)

@@ -2,6 +2,8 @@
 
 mod catalogue;
 mod errors;
+#[path = "../support/heat_client.rs"]
+mod heat_client;
 mod journal;
 mod keystone;
 mod lifecycle;

@@ -2,8 +2,11 @@
 
 use heatbed::fakes::Fakes;
 use heatbed::scenario::{CollectorSpec, HeatSpec, StackRule};
-use reqwest::{Client, Method, StatusCode, redirect};
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+
+use crate::heat_client::HeatClient;
+pub(crate) use crate::heat_client::token;
 
 pub(crate) const TEMPLATE: &str = "heat_template_version: 2015-10-15
 description: A test stack
@@ -30,23 +33,14 @@ outputs:
 
 pub(crate) struct Api {
     pub(crate) fakes: Fakes,
-    pub(crate) client: Client,
-    pub(crate) token: String,
+    pub(crate) heat: HeatClient,
 }
 
 impl Api {
     pub(crate) async fn start(spec: HeatSpec) -> Api {
         let fakes = Fakes::start(&spec, &CollectorSpec::default()).await;
-        let client = Client::builder()
-            .redirect(redirect::Policy::none())
-            .build()
-            .expect("client");
-        let token = token(&client, &fakes, json!({"id": fakes.project_id()})).await;
-        Api {
-            fakes,
-            client,
-            token,
-        }
+        let heat = HeatClient::login(&fakes).await;
+        Api { fakes, heat }
     }
 
     pub(crate) async fn call(
@@ -55,31 +49,7 @@ impl Api {
         path: &str,
         body: Option<Value>,
     ) -> (StatusCode, Value, Option<String>) {
-        let url = if path.starts_with("http") {
-            path.to_string()
-        } else {
-            format!("{}{path}", self.fakes.heat_url())
-        };
-        let mut request = self
-            .client
-            .request(method, url)
-            .header("X-Auth-Token", &self.token);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.expect("heat answers");
-        let status = response.status();
-        let location = response
-            .headers()
-            .get("location")
-            .and_then(|l| l.to_str().ok())
-            .map(String::from);
-        let text = response.text().await.expect("body");
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::Null),
-            location,
-        )
+        self.heat.call(method, path, body).await
     }
 
     pub(crate) async fn create(&self, name: &str, parameters: Value) -> (StatusCode, Value) {
@@ -118,23 +88,6 @@ impl Api {
     }
 }
 
-pub(crate) async fn token(client: &Client, fakes: &Fakes, project: Value) -> String {
-    let body = json!({"auth": {"identity": {"methods": ["password"], "password": {"user": {
-        "name": heatbed::fakes::USERNAME, "domain": {"name": heatbed::fakes::DOMAIN},
-        "password": heatbed::fakes::PASSWORD}}}, "scope": {"project": project}}});
-    let response = client
-        .post(format!("{}/auth/tokens", fakes.auth_url()))
-        .json(&body)
-        .send()
-        .await
-        .expect("keystone");
-    assert_eq!(response.status(), StatusCode::CREATED);
-    response.headers()["x-subject-token"]
-        .to_str()
-        .expect("ascii")
-        .to_string()
-}
-
 pub(crate) fn rule(pattern: &str) -> StackRule {
     StackRule {
         pattern: pattern.into(),
@@ -145,5 +98,6 @@ pub(crate) fn rule(pattern: &str) -> StackRule {
         fail: Vec::new(),
         http_error: None,
         latency: None,
+        hold_until: Vec::new(),
     }
 }

@@ -24,7 +24,7 @@ async fn a_malformed_chunked_body_gets_a_400() {
         "POST {}/stacks HTTP/1.1\r\nHost: heat\r\nX-Auth-Token: {}\r\nContent-Type: \
          application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n{{}}\r\n0\r\n\r\n",
         url.path(),
-        api.token
+        api.heat.token
     );
     stream.write_all(request.as_bytes()).await.expect("write");
     let mut answer = Vec::new();
@@ -77,9 +77,10 @@ async fn a_template_nested_ten_thousand_deep_gets_a_clear_400() {
     // As a JSON object in the body itself.
     let body = format!("{{\"stack_name\": \"deep\", \"template\": {{\"outputs\": {deep}}}}}");
     let response = api
+        .heat
         .client
         .post(format!("{}/stacks", api.fakes.heat_url()))
-        .header("X-Auth-Token", &api.token)
+        .header("X-Auth-Token", &api.heat.token)
         .header("Content-Type", "application/json")
         .body(body)
         .send()

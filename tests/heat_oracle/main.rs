@@ -5,9 +5,11 @@
 //!
 //! A case group names the versions it runs on (`all`: every HOT version), its parameters and
 //! their values, conditions, stub resources (type `Heatbed::Stub`, literal properties), files
-//! and outputs; it expands to one case per version. Without python3 the test prints `SKIP`
+//! and outputs; it expands to one case per version. Without python3 or PyPI the test prints `SKIP`
 //! and passes, unless `CI` is set.
 
+#[path = "../support/heat_client.rs"]
+mod heat_client;
 mod venv;
 
 use std::io::Write;
@@ -15,9 +17,11 @@ use std::process::{Command, Stdio};
 
 use heatbed::fakes::Fakes;
 use heatbed::scenario::{CollectorSpec, HeatSpec};
-use reqwest::{Client, Method, StatusCode, redirect};
+use reqwest::{Method, StatusCode};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
+
+use heat_client::HeatClient;
 
 /// Every HOT version Heat 27 knows, with an alias where one exists.
 const ALL: [&str; 11] = [
@@ -138,10 +142,10 @@ fn cases() -> Vec<Case> {
     out
 }
 
+/// The fake Heat, logged in (the `Fakes` must live as long as it).
 struct Fake {
-    fakes: Fakes,
-    client: Client,
-    token: String,
+    _fakes: Fakes,
+    heat: HeatClient,
 }
 
 impl Fake {
@@ -151,30 +155,7 @@ impl Fake {
         url: &str,
         body: Option<Value>,
     ) -> (StatusCode, Value, Option<String>) {
-        let url = if url.starts_with("http") {
-            url.to_string()
-        } else {
-            format!("{}{url}", self.fakes.heat_url())
-        };
-        let mut request = self
-            .client
-            .request(method, url)
-            .header("X-Auth-Token", &self.token);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.expect("heat answers");
-        let status = response.status();
-        let location = response
-            .headers()
-            .get("location")
-            .and_then(|l| l.to_str().ok())
-            .map(String::from);
-        (
-            status,
-            response.json().await.unwrap_or(Value::Null),
-            location,
-        )
+        self.heat.call(method, url, body).await
     }
 
     /// The fake's answer reduced to the oracle's shape, and the stub resources it created.
@@ -256,26 +237,14 @@ fn oracle(python: &std::path::Path, input: &Value) -> Vec<Value> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_fake_resolves_templates_as_heats_engine_does() {
-    let python = match venv::python() {
-        Ok(python) => python,
-        Err(venv::Unavailable::NoPython(reason)) if std::env::var_os("CI").is_none() => {
-            println!("SKIP: {reason}");
-            return;
-        }
-        Err(venv::Unavailable::NoPython(reason) | venv::Unavailable::Broken(reason)) => {
-            panic!("the Heat oracle is not available: {reason}")
-        }
+    let Some(python) = venv::python() else {
+        return;
     };
     let fakes = Fakes::start(&HeatSpec::default(), &CollectorSpec::default()).await;
-    let client = Client::builder()
-        .redirect(redirect::Policy::none())
-        .build()
-        .expect("client");
-    let token = token(&client, &fakes).await;
+    let heat = HeatClient::login(&fakes).await;
     let fake = Fake {
-        fakes,
-        client,
-        token,
+        _fakes: fakes,
+        heat,
     };
     let cases = cases();
     let mut mine = Vec::new();
@@ -308,20 +277,4 @@ async fn the_fake_resolves_templates_as_heats_engine_does() {
         cases.len(),
         differences.join("\n")
     );
-}
-
-async fn token(client: &Client, fakes: &Fakes) -> String {
-    let body = json!({"auth": {"identity": {"methods": ["password"], "password": {"user": {
-        "name": heatbed::fakes::USERNAME, "domain": {"name": heatbed::fakes::DOMAIN},
-        "password": heatbed::fakes::PASSWORD}}}, "scope": {"project": {"id": fakes.project_id()}}}});
-    let response = client
-        .post(format!("{}/auth/tokens", fakes.auth_url()))
-        .json(&body)
-        .send()
-        .await
-        .expect("keystone");
-    response.headers()["x-subject-token"]
-        .to_str()
-        .expect("ascii")
-        .to_string()
 }

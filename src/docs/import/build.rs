@@ -81,7 +81,7 @@ pub(super) fn scenario(
     scenario.insert("timeout".into(), json!("60s"));
     scenario.insert(
         "heat".into(),
-        json!({"stacks": super::rules::heat_rules(&history)}),
+        json!({"stacks": super::rules::heat_rules(&history, &super::holds::holds(folder, flows))}),
     );
     scenario.insert(
         "collector".into(),

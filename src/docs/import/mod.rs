@@ -7,6 +7,7 @@
 mod build;
 mod documents;
 mod folder;
+mod holds;
 mod order;
 mod rules;
 mod store;

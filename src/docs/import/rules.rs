@@ -1,18 +1,25 @@
 //! The fakes' rules an import scripts from recorded documents: each stack's outputs per
-//! operation, each monitoring target's statuses per version.
+//! operation (and its hold, see [`super::holds`]), each monitoring target's statuses per
+//! version.
 
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
 use super::folder::Recorded;
+use super::holds::{Holds, last_segment};
 use super::watcher::Event;
 
-/// One rule per stack and generation, with the outputs a recorded heat_stacks value shows.
-pub(super) fn heat_rules(history: &[&Recorded]) -> Vec<Value> {
+/// One rule per stack and generation, with the outputs a recorded heat_stacks value shows,
+/// and the keys it is held until when its job is a recorded dependency (`holds`).
+pub(super) fn heat_rules(history: &[&Recorded], holds: &Holds) -> Vec<Value> {
     let mut generation: BTreeMap<String, u64> = BTreeMap::new();
     let mut rules = Vec::new();
-    for c in history.iter().flat_map(|d| &d.document.checkpoints) {
+    let checkpoints = history.iter().flat_map(|d| {
+        let all = &d.document.checkpoints;
+        all.iter().enumerate().map(move |(i, c)| (c, &all[i + 1..]))
+    });
+    for (c, after) in checkpoints {
         let Some(stack) = c
             .value
             .get("stack_id")
@@ -51,11 +58,25 @@ pub(super) fn heat_rules(history: &[&Recorded]) -> Vec<Value> {
             .iter()
             .filter_map(|o| o.get("output_key")?.as_str())
             .collect();
-        rules.push(
-            json!({"match": stack, "generation": *g, "outputs": values, "output_order": order}),
-        );
+        let mut rule =
+            json!({"match": stack, "generation": *g, "outputs": values, "output_order": order});
+        if let Some(keys) = reported_version(&c.key, after).and_then(|v| holds.get(&v)) {
+            rule["hold_until"] = json!({"exists": keys});
+        }
+        rules.push(rule);
     }
     rules
+}
+
+/// The `(resource id, version)` a heat_stacks checkpoint is for: the version of the next
+/// `/state` of its resource the same document shows.
+fn reported_version(key: &str, after: &[crate::docs::ParsedCheckpoint]) -> Option<(String, u64)> {
+    let id = last_segment(key);
+    let state = after
+        .iter()
+        .find(|c| c.key.starts_with("/state/") && last_segment(&c.key) == id)?;
+    let version = state.value.get("version")?.as_u64()?;
+    Some((id.to_string(), version))
 }
 
 /// One rule per monitoring target and version, reporting its whole status sequence: what

@@ -24,6 +24,13 @@ pub enum FakeError {
         #[source]
         source: etcd_client::Error,
     },
+    /// The fake Heat could not read or watch etcd for its `hold_until` rules.
+    #[error("the fake Heat could not read or watch etcd for `hold_until`")]
+    HeatHoldWatch {
+        /// etcd's answer.
+        #[source]
+        source: etcd_client::Error,
+    },
     /// Reports were still pending when the wait for the collector to settle ended.
     #[error(
         "the collector did not settle within {}: reports still pending for {}",
@@ -45,6 +52,7 @@ impl FakeError {
             FakeError::SyncerWatch { .. }
             | FakeError::SyncerRead { .. }
             | FakeError::Unsettled { .. } => "collector",
+            FakeError::HeatHoldWatch { .. } => "heat",
         }
     }
 }

@@ -3,7 +3,8 @@
 //! - [`server`]: the running fake ([`HeatFake`]); [`http`]: its HTTP server; [`router`]: its
 //!   responder (token check, routing, injected errors, latency, journal).
 //! - [`writes`] and [`reads`]: the API calls; [`views`]: the JSON they answer.
-//! - [`state`]: stacks, journal, scenario rules; [`stack`]: one stack and its status machine.
+//! - [`state`]: stacks, journal, scenario rules; [`stack`]: one stack and its status machine;
+//!   [`hold`]: `hold_until`, what the fake follows of etcd to keep a stack in progress.
 //! - [`template`], [`functions`], [`resources`], [`deps`], [`scope`], [`attributes`],
 //!   [`natives`]: templates, HOT functions, resources in dependency order, what functions see,
 //!   attributes of modelled, unmodelled and Heat's own types; [`ids`]: deterministic ids.
@@ -12,6 +13,7 @@ mod attributes;
 mod deps;
 mod errors;
 mod functions;
+mod hold;
 mod http;
 mod ids;
 mod journal;
@@ -29,5 +31,6 @@ mod views;
 mod writes;
 
 pub use attributes::{ResourceEvent, ResourceHook};
+pub use hold::HeldStack;
 pub use journal::HeatCall;
 pub(super) use server::HeatFake;

@@ -4,6 +4,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::attributes::{self, ResourceHook};
+use super::hold::{self, HeldStack};
 use super::journal::HeatCall;
 use super::{http, router, state};
 use crate::fakes::keystone::Tokens;
@@ -13,6 +14,16 @@ use crate::scenario::HeatSpec;
 pub(in crate::fakes) struct HeatFake {
     server: http::HttpServer,
     state: Arc<Mutex<state::HeatState>>,
+    /// The etcd watch `hold_until` rules need, once started.
+    watch: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Drop for HeatFake {
+    fn drop(&mut self) {
+        if let Some(watch) = &self.watch {
+            watch.abort();
+        }
+    }
 }
 
 impl HeatFake {
@@ -45,7 +56,27 @@ impl HeatFake {
             .unwrap_or_else(PoisonError::into_inner)
             .uri
             .clone_from(&server.uri);
-        HeatFake { server, state }
+        HeatFake {
+            server,
+            state,
+            watch: None,
+        }
+    }
+
+    /// Follows etcd's writes (from now on, and the keys already there) for the scenario's
+    /// `hold_until` rules; nothing when no rule holds.
+    pub(in crate::fakes) async fn watch(
+        &mut self,
+        etcd: etcd_client::Client,
+    ) -> Result<(), crate::fakes::FakeError> {
+        let written = std::sync::Arc::clone(&self.lock().written);
+        self.watch = hold::watch(etcd, written).await?;
+        Ok(())
+    }
+
+    /// The stacks a `hold_until` rule keeps in progress now.
+    pub(in crate::fakes) fn held(&self) -> Vec<HeldStack> {
+        self.lock().held()
     }
 
     /// `http://127.0.0.1:PORT`.

@@ -3,10 +3,12 @@
 //! An operation (create, update, delete) starts `*_IN_PROGRESS` and completes on a later
 //! *read* of the stack (show, list, events): it stays in progress for the first `reads` reads
 //! and the next one sees it `*_COMPLETE` (or `*_FAILED` when the scenario says so). Time never
-//! moves it: there are no timers and no sleeps.
+//! moves it: there are no timers and no sleeps. A [`Hold`] stops the count: reads while it is
+//! not lifted leave the operation in progress and do not count.
 
 use serde_json::Value;
 
+use super::hold::Hold;
 use super::resources::Resource;
 use super::template::{Params, Template};
 
@@ -85,7 +87,22 @@ pub(super) struct Stack {
     pub(super) events: Vec<Event>,
     /// Creates and updates so far: 1 while the create runs, 2 after the first update, ...
     pub(super) operations: u32,
-    pending: Option<(u32, Outcome)>,
+    pending: Option<Pending>,
+}
+
+/// The operation under way: reads left in progress, how it ends, what holds it.
+#[derive(Debug, Clone)]
+struct Pending {
+    reads: u32,
+    outcome: Outcome,
+    hold: Option<Hold>,
+}
+
+/// How an operation runs: reads in progress, its outcome, and a hold on it, if any.
+pub(super) struct Run {
+    pub(super) reads: u32,
+    pub(super) outcome: Outcome,
+    pub(super) hold: Option<Hold>,
 }
 
 /// Everything a new stack starts with.
@@ -136,8 +153,30 @@ impl Stack {
         self.action == Action::Delete && self.status == Status::Complete
     }
 
-    /// Starts `action`: in progress for `reads` reads, then `outcome`.
-    pub(super) fn start(&mut self, action: Action, reads: u32, outcome: Outcome, now: &str) {
+    /// The generation `action` runs as: creates and updates start a new one.
+    pub(super) fn generation_of(&self, action: Action) -> u32 {
+        match action {
+            Action::Delete => self.operations,
+            Action::Create | Action::Update => self.operations.saturating_add(1),
+        }
+    }
+
+    /// The keys the running operation still waits for (empty when nothing holds it).
+    pub(super) fn held_for(&self) -> Vec<String> {
+        match self.pending.as_ref().and_then(|p| p.hold.as_ref()) {
+            Some(hold) => hold
+                .written
+                .missing(&hold.keys)
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// Starts `action`: held while `run.hold` is not lifted, then in progress for `run.reads`
+    /// reads, then `run.outcome`.
+    pub(super) fn start(&mut self, action: Action, run: Run, now: &str) {
         self.action = action;
         if action != Action::Delete {
             self.operations += 1;
@@ -148,8 +187,14 @@ impl Stack {
             self.updated = Some(now.to_string());
         }
         self.event(now);
-        self.pending = Some((reads, outcome));
-        if reads == 0 {
+        let lifted = run.hold.as_ref().is_none_or(Hold::lifted);
+        let reads = run.reads;
+        self.pending = Some(Pending {
+            reads,
+            outcome: run.outcome,
+            hold: run.hold,
+        });
+        if reads == 0 && lifted {
             self.finish(now);
         }
     }
@@ -158,11 +203,12 @@ impl Stack {
     /// Returns whether it completed with this read.
     pub(super) fn observe(&mut self, now: &str) -> bool {
         match &mut self.pending {
-            Some((0, _)) => {
+            Some(Pending { hold: Some(h), .. }) if !h.lifted() => false,
+            Some(Pending { reads: 0, .. }) => {
                 self.finish(now);
                 true
             }
-            Some((reads, _)) => {
+            Some(Pending { reads, .. }) => {
                 *reads -= 1;
                 false
             }
@@ -171,10 +217,10 @@ impl Stack {
     }
 
     fn finish(&mut self, now: &str) {
-        let Some((_, outcome)) = self.pending.take() else {
+        let Some(pending) = self.pending.take() else {
             return;
         };
-        match outcome {
+        match pending.outcome {
             Outcome::Complete => {
                 self.status = Status::Complete;
                 self.reason = match self.action {

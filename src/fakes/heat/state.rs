@@ -2,14 +2,16 @@
 //! what is left of their counted effects.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 
 use super::attributes::{Hooks, World};
 use super::errors::HeatError;
+use super::hold::{HeldStack, Hold, Written};
 use super::journal::HeatCall;
 use super::resources::Owner;
-use super::stack::{Action, Outcome, Stack};
+use super::stack::{Action, Outcome, Run, Stack};
 use super::views::Site;
 use crate::scenario::{HeatSpec, StackAction, StackRule};
 
@@ -34,6 +36,8 @@ pub(super) struct HeatState {
     failed: HashMap<(usize, usize), u32>,
     /// Stacks created so far per name (ids stay distinct when a name is reused).
     created: HashMap<String, usize>,
+    /// The keys written to etcd that `hold_until` rules wait for.
+    pub(super) written: Arc<Written>,
 }
 
 /// A successful answer.
@@ -74,7 +78,13 @@ impl HeatState {
             .iter()
             .map(|r| r.http_error.as_ref().map_or(0, |h| h.count))
             .collect();
+        let written = Arc::new(Written::new(
+            spec.stacks
+                .iter()
+                .flat_map(|r| r.hold_until.iter().cloned()),
+        ));
         HeatState {
+            written,
             spec,
             world,
             hooks: Hooks::new(),
@@ -155,14 +165,47 @@ impl HeatState {
     }
 
     /// Reads a stack stays in progress.
-    pub(super) fn reads(&self, name: &str) -> u32 {
+    fn reads(&self, name: &str) -> u32 {
         self.rule(name)
             .and_then(|r| r.in_progress_reads)
             .unwrap_or(self.spec.in_progress_reads)
     }
 
+    /// How `action` on the stack runs: reads in progress, its outcome (counting scripted
+    /// failures), and the hold of the rule for the generation it runs as.
+    pub(super) fn run(&mut self, stack: &str, generation: u32, action: Action, first: &str) -> Run {
+        let hold = self
+            .spec
+            .rule(stack, Some(generation))
+            .filter(|r| !r.hold_until.is_empty())
+            .map(|r| Hold {
+                keys: r.hold_until.clone(),
+                written: Arc::clone(&self.written),
+            });
+        Run {
+            reads: self.reads(stack),
+            outcome: self.outcome(stack, action, first),
+            hold,
+        }
+    }
+
+    /// The stacks a `hold_until` rule keeps in progress now.
+    pub(super) fn held(&self) -> Vec<HeldStack> {
+        self.stacks
+            .iter()
+            .filter_map(|s| {
+                let waiting_for = s.held_for();
+                (!waiting_for.is_empty()).then(|| HeldStack {
+                    stack: s.name.clone(),
+                    status: s.stack_status(),
+                    waiting_for,
+                })
+            })
+            .collect()
+    }
+
     /// How an operation on `name` ends, counting scripted failures.
-    pub(super) fn outcome(&mut self, name: &str, action: Action, first_resource: &str) -> Outcome {
+    fn outcome(&mut self, name: &str, action: Action, first_resource: &str) -> Outcome {
         let wanted = match action {
             Action::Create => StackAction::Create,
             Action::Update => StackAction::Update,

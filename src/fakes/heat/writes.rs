@@ -62,8 +62,13 @@ pub(super) fn create(state: &mut HeatState, body: &Value) -> Result<Reply, HeatE
     });
     stack.resources = resources;
     let first = first_resource(&stack.resources);
-    let outcome = state.outcome(&name, Action::Create, &first);
-    stack.start(Action::Create, state.reads(&name), outcome, &now);
+    let run = state.run(
+        &name,
+        stack.generation_of(Action::Create),
+        Action::Create,
+        &first,
+    );
+    stack.start(Action::Create, run, &now);
     let base = state.base();
     let url = state.site(&base).stack_url(&stack);
     state.stacks.push(stack);
@@ -124,8 +129,8 @@ pub(super) fn update(
     let resources = resources::realize(&owner, &template, &params, &previous)?;
 
     let first = first_resource(&resources);
-    let outcome = state.outcome(&name, Action::Update, &first);
-    let reads = state.reads(&name);
+    let generation = state.stacks[index].generation_of(Action::Update);
+    let run = state.run(&name, generation, Action::Update, &first);
     let timeout = timeout(body)?;
     let disable_rollback = bool_field(body, "disable_rollback")?;
     let tags = tags(body)?;
@@ -143,7 +148,7 @@ pub(super) fn update(
     if body.contains_key("tags") {
         stack.tags = tags;
     }
-    stack.start(Action::Update, reads, outcome, &ids::now());
+    stack.start(Action::Update, run, &ids::now());
     Ok(Reply {
         status: 202,
         body: Some(json!({
@@ -163,13 +168,13 @@ pub(super) fn delete(state: &mut HeatState, index: usize) -> Result<Reply, HeatE
     }
     let (id, name) = (stack.id.clone(), stack.name.clone());
     let first = first_resource(&stack.resources);
-    let outcome = state.outcome(&name, Action::Delete, &first);
-    if outcome == Outcome::Complete {
+    let generation = stack.generation_of(Action::Delete);
+    let run = state.run(&name, generation, Action::Delete, &first);
+    if run.outcome == Outcome::Complete {
         let resources = std::mem::take(&mut state.stacks[index].resources);
         resources::delete_all(&state.owner(&id, &name), &resources);
     }
-    let reads = state.reads(&name);
-    state.stacks[index].start(Action::Delete, reads, outcome, &ids::now());
+    state.stacks[index].start(Action::Delete, run, &ids::now());
     Ok(Reply {
         status: 204,
         body: None,

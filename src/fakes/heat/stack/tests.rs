@@ -1,4 +1,5 @@
 use super::*;
+use crate::fakes::heat::hold::{Hold, Written};
 use crate::fakes::heat::template::Template;
 
 fn stack() -> Stack {
@@ -19,10 +20,29 @@ fn stack() -> Stack {
 
 const T: &str = "2018-02-19T05:22:01Z";
 
+fn run(reads: u32, outcome: Outcome) -> Run {
+    Run {
+        reads,
+        outcome,
+        hold: None,
+    }
+}
+
+fn held(written: &std::sync::Arc<Written>) -> Run {
+    Run {
+        reads: 0,
+        outcome: Outcome::Complete,
+        hold: Some(Hold {
+            keys: vec!["/jobs/all/x:*".into()],
+            written: std::sync::Arc::clone(written),
+        }),
+    }
+}
+
 #[test]
 fn create_stays_in_progress_for_the_given_reads() {
     let mut s = stack();
-    s.start(Action::Create, 2, Outcome::Complete, T);
+    s.start(Action::Create, run(2, Outcome::Complete), T);
     assert_eq!(s.stack_status(), "CREATE_IN_PROGRESS");
     assert_eq!(s.reason, "Stack CREATE started");
     assert!(!s.observe(T));
@@ -39,15 +59,19 @@ fn create_stays_in_progress_for_the_given_reads() {
 #[test]
 fn zero_reads_complete_at_once() {
     let mut s = stack();
-    s.start(Action::Create, 0, Outcome::Complete, T);
+    s.start(Action::Create, run(0, Outcome::Complete), T);
     assert_eq!(s.stack_status(), "CREATE_COMPLETE");
 }
 
 #[test]
 fn update_reason_and_updated_time_are_heats() {
     let mut s = stack();
-    s.start(Action::Create, 0, Outcome::Complete, T);
-    s.start(Action::Update, 1, Outcome::Complete, "2018-02-19T05:30:00Z");
+    s.start(Action::Create, run(0, Outcome::Complete), T);
+    s.start(
+        Action::Update,
+        run(1, Outcome::Complete),
+        "2018-02-19T05:30:00Z",
+    );
     assert_eq!(s.stack_status(), "UPDATE_IN_PROGRESS");
     assert_eq!(s.reason, "Stack UPDATE started");
     s.observe(T);
@@ -62,8 +86,7 @@ fn failures_carry_their_reason() {
     let mut s = stack();
     s.start(
         Action::Create,
-        0,
-        Outcome::Fail("Resource CREATE failed: boom".into()),
+        run(0, Outcome::Fail("Resource CREATE failed: boom".into())),
         T,
     );
     assert_eq!(s.stack_status(), "CREATE_FAILED");
@@ -74,8 +97,8 @@ fn failures_carry_their_reason() {
 #[test]
 fn delete_completes_into_a_soft_deleted_stack() {
     let mut s = stack();
-    s.start(Action::Create, 0, Outcome::Complete, T);
-    s.start(Action::Delete, 1, Outcome::Complete, T);
+    s.start(Action::Create, run(0, Outcome::Complete), T);
+    s.start(Action::Delete, run(1, Outcome::Complete), T);
     assert_eq!(s.stack_status(), "DELETE_IN_PROGRESS");
     assert!(!s.is_deleted());
     s.observe(T);
@@ -94,4 +117,20 @@ fn delete_completes_into_a_soft_deleted_stack() {
             "DELETE_COMPLETE"
         ]
     );
+}
+
+#[test]
+fn a_hold_keeps_the_operation_in_progress_until_lifted() {
+    let written = std::sync::Arc::new(Written::new(["/jobs/all/x:*".to_string()]));
+    let mut s = stack();
+    s.start(Action::Create, held(&written), T);
+    assert_eq!(s.stack_status(), "CREATE_IN_PROGRESS");
+    for _ in 0..5 {
+        assert!(!s.observe(T));
+    }
+    assert_eq!(s.held_for(), ["/jobs/all/x:*"]);
+    written.put(b"/jobs/all/x:1:abcde");
+    assert!(s.held_for().is_empty());
+    assert!(s.observe(T));
+    assert_eq!(s.stack_status(), "CREATE_COMPLETE");
 }

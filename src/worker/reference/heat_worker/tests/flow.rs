@@ -18,6 +18,7 @@ fn rule(pattern: &str) -> StackRule {
         fail: Vec::new(),
         http_error: None,
         latency: None,
+        hold_until: Vec::new(),
     }
 }
 
