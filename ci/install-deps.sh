@@ -2,7 +2,8 @@
 # Installs what heatbed needs on a fresh Debian machine, only when it is missing:
 # etcd (server for the embedded backend, etcdctl for the example external workers), curl (the
 # example shell workers talk to the fake Heat with it), protoc (etcd-client's build needs
-# it) and python3-venv (the tests' Python venvs). Safe to run again.
+# it), python3-venv (the tests' Python venvs) and chromium (tests/html_report.rs opens the HTML
+# report headless). Safe to run again.
 set -euo pipefail
 
 missing=()
@@ -10,6 +11,7 @@ command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
 command -v etcdctl >/dev/null 2>&1 || missing+=(etcd-client)
 command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 # The client and Heat-engine venvs of tests/heat_clients.rs and tests/heat_oracle/.
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then

@@ -17,6 +17,12 @@
 //! - [`run`]: the executor: steps, the checkpoint recorder (etcd watch history), checkpoints.
 //! - [`snapshot`]: seed-style rendering, redactions, the insta snapshot files.
 //! - [`docs`]: documents in the seed format: rendering runs, reading recorded ones, comparing.
+//! - [`report`]: reports people read: the run's events in one order, the HTML report
+//!   (sequence diagram as SVG, checkpoints, timeline) and the diagram as Mermaid.
+//! - [`live`]: `heatbed record --live`: a running system's etcd history (and, through a
+//!   recording proxy, its Heat's answers) turned into a scenario that replays it.
+//! - [`catalogue`]: the heat-template catalogue as a test: a scenario per template from its
+//!   parameter mappings, run through the reference worker.
 //! - [`encoding`]: byte-exact Go and CPython 2 JSON encodings of the recorded system.
 //!
 //! The binary (`src/main.rs`, `src/cli/`) is the only place that uses `anyhow`.
@@ -49,6 +55,7 @@ pub mod encoding;
 pub mod etcd;
 pub mod fakes;
 pub mod live;
+pub mod report;
 pub mod run;
 pub mod scenario;
 pub mod snapshot;

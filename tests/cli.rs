@@ -368,3 +368,48 @@ fn worker_slots_beyond_the_limit_are_bad_input_not_a_panic() {
     assert!(stderr.contains("more than the 1024 allowed"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn colour_is_used_when_asked_and_never_with_no_color_or_in_a_pipe() {
+    let dir = snapshot_copy();
+    let snap = dir.path().join("gohan_writes/port-02.snap");
+    let edited = std::fs::read_to_string(&snap)
+        .unwrap()
+        .replace("\"version\": 2", "\"version\": 7");
+    std::fs::write(&snap, edited).unwrap();
+    let run = |color: &str, no_color: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_heatbed"));
+        command
+            .args(["run", "scenarios/gohan_writes.yaml", "--color", color])
+            .arg("--snapshots")
+            .arg(dir.path())
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env_remove("HEATBED_ETCD")
+            .env_remove("NO_COLOR");
+        if let Some(value) = no_color {
+            command.env("NO_COLOR", value);
+        }
+        let out = command.output().expect("heatbed runs");
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+        text(&out.stdout)
+    };
+    let coloured = run("always", Some("1"));
+    assert!(
+        coloured.contains("\x1b[31mFAIL\x1b[0m gohan_writes"),
+        "{coloured:?}"
+    );
+    // The removed line red, the changed word reversed; the added line green.
+    assert!(
+        coloured.contains("\x1b[31m-    \"version\": \x1b[7m7"),
+        "{coloured:?}"
+    );
+    assert!(
+        coloured.contains("\x1b[32m+    \"version\": \x1b[7m2"),
+        "{coloured:?}"
+    );
+    for (color, no_color) in [("auto", Some("1")), ("auto", None), ("never", None)] {
+        let plain = run(color, no_color);
+        assert!(!plain.contains('\x1b'), "--color {color}: {plain:?}");
+        assert!(plain.contains("-    \"version\": 7"), "{plain}");
+    }
+}

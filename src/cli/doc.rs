@@ -10,7 +10,16 @@ use heatbed::etcd::Provider;
 use heatbed::run::{Outcome, run_scenario_until};
 use heatbed::scenario::{Scenario, load};
 
+use super::html::Html;
 use super::signals::Signals;
+
+/// What `doc` writes besides the documents.
+pub(super) struct Extras {
+    /// `--report DIR`.
+    pub(super) report: Option<PathBuf>,
+    /// `--sequence`.
+    pub(super) sequence: bool,
+}
 
 pub(super) async fn doc(
     scenario: PathBuf,
@@ -18,6 +27,7 @@ pub(super) async fn doc(
     etcd: &str,
     worker: Option<&String>,
     wipe: bool,
+    extras: Extras,
 ) -> anyhow::Result<ExitCode> {
     let backend = super::backend(etcd)?;
     let scenario = load(&scenario)?;
@@ -45,6 +55,17 @@ pub(super) async fn doc(
         },
     };
     write(&scenario, &outcome, out.as_ref())?;
+    if extras.sequence {
+        sequence(&outcome, out.as_ref())?;
+    }
+    if let Some(mut html) = Html::new(extras.report.as_ref()) {
+        html.rendered(
+            &scenario,
+            &outcome,
+            failure.as_ref().map(|e| e.to_string()).as_deref(),
+        );
+        html.write()?;
+    }
     Ok(match (signals.exit_code(), failure) {
         (Some(code), _) => code,
         (None, None) => ExitCode::SUCCESS,
@@ -85,6 +106,21 @@ fn write(scenario: &Scenario, outcome: &Outcome, out: Option<&PathBuf>) -> anyho
             }
             None => println!("{text}"),
         }
+    }
+    Ok(())
+}
+
+/// The run's sequence diagram as Mermaid text, next to the documents or on stdout.
+fn sequence(outcome: &Outcome, out: Option<&PathBuf>) -> anyhow::Result<()> {
+    let events = heatbed::report::events(outcome, |_| true);
+    let text = heatbed::report::sequence_diagram(&events, &outcome.missing);
+    match out {
+        Some(dir) => {
+            let path = dir.join("sequence.mmd");
+            std::fs::write(&path, text)?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => println!("```mermaid\n{text}```"),
     }
     Ok(())
 }

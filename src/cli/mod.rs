@@ -1,7 +1,9 @@
 //! Command-line parsing and dispatch.
 
 mod catalogue;
+mod color;
 mod doc;
+mod html;
 mod import;
 mod junit;
 mod list;
@@ -56,6 +58,13 @@ enum Command {
         /// Delete the keys an external etcd holds (refused otherwise).
         #[arg(long)]
         wipe: bool,
+        /// Also write an HTML report of the run to DIR (see `run --report`).
+        #[arg(long, value_name = "DIR")]
+        report: Option<PathBuf>,
+        /// Also write the run's sequence diagram as Mermaid text (`sequence.mmd` in --out,
+        /// else a ```mermaid block on stdout).
+        #[arg(long)]
+        sequence: bool,
     },
     /// Turn a folder of recorded flows (stored_in_etcd/<component>/<Flow>_NN.md, ...) and
     /// heat-template documents into runnable scenarios, one per flow with results.
@@ -130,6 +139,13 @@ struct RunArgs {
     /// per document).
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
+    /// Also write an HTML report to DIR: an index, and per scenario a sequence diagram,
+    /// the checkpoints (differences side by side) and a timeline of every event.
+    #[arg(long, value_name = "DIR")]
+    report: Option<PathBuf>,
+    /// Colour the output: auto (a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_enum, default_value_t = color::ColorChoice::Auto)]
+    color: color::ColorChoice,
     /// Delete the keys an external etcd holds (refused otherwise: heatbed wipes it before
     /// each scenario).
     #[arg(long)]
@@ -180,7 +196,12 @@ pub fn main() -> ExitCode {
                 etcd,
                 worker,
                 wipe,
-            } => doc::doc(scenario, out, &etcd, worker.as_ref(), wipe).await,
+                report,
+                sequence,
+            } => {
+                let extras = doc::Extras { report, sequence };
+                doc::doc(scenario, out, &etcd, worker.as_ref(), wipe, extras).await
+            }
             Command::Import {
                 dir,
                 templates,

@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 
 use super::Format;
+use super::color;
 
 /// How one checkpoint came out.
 #[derive(Debug)]
@@ -105,19 +106,42 @@ pub(super) struct Report {
     format: Format,
     show: bool,
     backend: String,
-    progress: Option<ProgressBar>,
+    /// Over every scenario; drawn only when stderr is a terminal.
+    progress: ProgressBar,
+    /// Checkpoints captured so far, of those the scenarios declare.
+    checkpoints: (usize, usize),
+    color: bool,
     scenarios: Vec<Value>,
     passed: usize,
     failed: usize,
 }
 
 impl Report {
-    pub(super) fn new(format: Format, show: bool, backend: String) -> Self {
+    /// A report of `total` scenarios, coloured when `color`.
+    pub(super) fn new(
+        format: Format,
+        show: bool,
+        backend: String,
+        scenarios: &[Scenario],
+        color: bool,
+    ) -> Self {
+        let progress = ProgressBar::new(scenarios.len() as u64);
+        let template = "{spinner} [{bar:30}] {pos}/{len} scenarios, {msg} {elapsed}";
+        let declared = scenarios
+            .iter()
+            .flat_map(|s| &s.documents)
+            .map(|d| d.checkpoints.len())
+            .sum();
+        if let Ok(style) = ProgressStyle::with_template(template) {
+            progress.set_style(style.progress_chars("=> "));
+        }
         Report {
             format,
             show,
             backend,
-            progress: None,
+            progress,
+            checkpoints: (0, declared),
+            color,
             scenarios: Vec::new(),
             passed: 0,
             failed: 0,
@@ -125,45 +149,55 @@ impl Report {
     }
 
     pub(super) fn start(&mut self, scenario: &Scenario) {
-        let bar =
-            ProgressBar::new_spinner().with_message(format!("{} ({})", scenario.id, self.backend));
-        if let Ok(style) = ProgressStyle::with_template("{spinner} running {msg} {elapsed}") {
-            bar.set_style(style);
-        }
-        bar.enable_steady_tick(Duration::from_millis(100));
-        self.progress = Some(bar);
+        let (done, declared) = self.checkpoints;
+        self.progress.set_message(format!(
+            "{done}/{declared} checkpoints, running {} ({})",
+            scenario.id, self.backend
+        ));
+        self.progress.enable_steady_tick(Duration::from_millis(100));
     }
 
     pub(super) fn finish(&mut self, scenario: &Scenario, elapsed: Duration, judged: Judged) {
-        self.stop_progress();
         let ok = judged.ok();
         self.count(ok);
+        self.checkpoints.0 += judged.results.len();
+        self.progress.inc(1);
         if self.format == Format::Text {
-            println!(
-                "{} {} ({}) in {:.2?}",
-                verdict(ok),
-                scenario.id,
-                scenario.name,
-                elapsed
-            );
-            self.print_documents(scenario, &judged);
-            if let Some(status) = &judged.keyspace {
-                println!("  # final keyspace [keyspace]: {}", status.word());
-                self.print_status(status);
-            }
-            for mismatch in &judged.recorded {
-                println!("    differs from the recording: {mismatch}");
-            }
-            for orphan in &judged.orphans {
-                println!(
-                    "    snapshot without a checkpoint: {} (remove it, or `heatbed record --accept`)",
-                    orphan.display()
-                );
-            }
-            if let Some(error) = &judged.error {
-                println!("{}", indent(error, 2));
-            }
+            self.progress
+                .clone()
+                .suspend(|| self.print_text(scenario, elapsed, ok, &judged));
         }
+        self.push_json(scenario, elapsed, ok, &judged);
+    }
+
+    fn print_text(&self, scenario: &Scenario, elapsed: Duration, ok: bool, judged: &Judged) {
+        println!(
+            "{} {} ({}) in {:.2?}",
+            color::verdict(verdict(ok), ok, self.color),
+            scenario.id,
+            scenario.name,
+            elapsed
+        );
+        self.print_documents(scenario, judged);
+        if let Some(status) = &judged.keyspace {
+            println!("  # final keyspace [keyspace]: {}", status.word());
+            self.print_status(status);
+        }
+        for mismatch in &judged.recorded {
+            println!("    differs from the recording: {mismatch}");
+        }
+        for orphan in &judged.orphans {
+            println!(
+                "    snapshot without a checkpoint: {} (remove it, or `heatbed record --accept`)",
+                orphan.display()
+            );
+        }
+        if let Some(error) = &judged.error {
+            println!("{}", indent(error, 2));
+        }
+    }
+
+    fn push_json(&mut self, scenario: &Scenario, elapsed: Duration, ok: bool, judged: &Judged) {
         let status = match (&judged.error, ok) {
             (Some(_), _) => "partial",
             (None, true) => "pass",
@@ -223,7 +257,8 @@ impl Report {
                     println!("    ({number}) {}: NEVER HAPPENED ({})", m.key, m.detail);
                 }
                 let Some(r) = result else { continue };
-                println!("    ({number}) {}: {}", r.captured.key, r.status.word());
+                let word = color::verdict(r.status.word(), r.status.ok(), self.color);
+                println!("    ({number}) {}: {word}", r.captured.key);
                 if self.show {
                     println!("{}\n", indent(&r.captured.text, 6));
                 }
@@ -234,7 +269,7 @@ impl Report {
 
     fn print_status(&self, status: &Status) {
         match status {
-            Status::Changed(diff) => println!("{}", indent(diff, 6)),
+            Status::Changed(diff) => println!("{}", indent(&color::diff(diff, self.color), 6)),
             Status::Missing => {
                 println!("      no snapshot yet: `heatbed record` writes it for review")
             }
@@ -245,16 +280,18 @@ impl Report {
     }
 
     pub(super) fn error(&mut self, scenario: &Scenario, message: String) {
-        self.stop_progress();
         self.count(false);
+        self.progress.inc(1);
         if self.format == Format::Text {
-            println!(
-                "{} {} ({})\n{}",
-                verdict(false),
-                scenario.id,
-                scenario.name,
-                indent(&message, 2)
-            );
+            self.progress.suspend(|| {
+                println!(
+                    "{} {} ({})\n{}",
+                    color::verdict(verdict(false), false, self.color),
+                    scenario.id,
+                    scenario.name,
+                    indent(&message, 2)
+                )
+            });
         }
         self.scenarios.push(json!({
             "id": scenario.id,
@@ -267,6 +304,7 @@ impl Report {
 
     /// Prints the summary; whether everything passed.
     pub(super) fn summary(self) -> bool {
+        self.progress.finish_and_clear();
         let ok = self.failed == 0;
         match self.format {
             Format::Text => println!("{} passed, {} failed", self.passed, self.failed),
@@ -283,12 +321,6 @@ impl Report {
             self.passed += 1;
         } else {
             self.failed += 1;
-        }
-    }
-
-    fn stop_progress(&mut self) {
-        if let Some(bar) = self.progress.take() {
-            bar.finish_and_clear();
         }
     }
 }

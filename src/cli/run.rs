@@ -10,6 +10,7 @@ use heatbed::run::{Outcome, run_scenario_until};
 use heatbed::scenario::{Scenario, discover, load};
 use heatbed::snapshot::{KEYSPACE, Store, Verdict};
 
+use super::html::Html;
 use super::junit::Junit;
 use super::report::{CheckpointResult, Judged, Report, Status};
 use super::signals::Signals;
@@ -38,11 +39,14 @@ pub(super) async fn run(args: RunArgs, record: Option<bool>) -> anyhow::Result<E
     // Not cancelled half-way: a container is only removed once heatbed holds it.
     let provider = Provider::with_wipe(&backend, args.wipe).await?;
     let worker = super::worker_override(args.worker.as_ref());
-    let mut report = Report::new(args.format, args.show, provider.backend().to_string());
+    let color = args.color.enabled();
+    let backend_name = provider.backend().to_string();
+    let mut report = Report::new(args.format, args.show, backend_name, &scenarios, color);
     let mut junit = args
         .junit
         .as_ref()
         .map(|_| Junit::new(provider.backend().to_string()));
+    let mut html = Html::new(args.report.as_ref());
     // Scenarios with an etcd each run side by side; a shared etcd is lent to one at a time.
     let jobs = args
         .jobs
@@ -81,6 +85,9 @@ pub(super) async fn run(args: RunArgs, record: Option<bool>) -> anyhow::Result<E
                 if let Some(junit) = junit.as_mut() {
                     junit.error(scenario, &message);
                 }
+                if let Some(html) = html.as_mut() {
+                    html.error(scenario, &message);
+                }
                 report.error(scenario, message);
                 continue;
             }
@@ -89,10 +96,16 @@ pub(super) async fn run(args: RunArgs, record: Option<bool>) -> anyhow::Result<E
         if let Some(junit) = junit.as_mut() {
             junit.finish(scenario, outcome.elapsed, &judged, &outcome.worker_log);
         }
+        if let Some(html) = html.as_mut() {
+            html.judged(scenario, &store, &outcome, &judged);
+        }
         report.finish(scenario, outcome.elapsed, judged);
     }
     if let (Some(junit), Some(path)) = (&junit, &args.junit) {
         junit.write(path)?;
+    }
+    if let Some(html) = &html {
+        html.write()?;
     }
     drop(runs);
     let passed = report.summary();

@@ -58,6 +58,7 @@ impl Fakes {
         etcd: etcd_client::Client,
     ) -> Result<Self, FakeError> {
         let mut fakes = Self::start(heat_spec, collector_spec).await;
+        fakes.heat.observe(etcd.clone());
         fakes.heat.watch(etcd.clone()).await?;
         fakes.collector.sync(etcd).await?;
         Ok(fakes)

@@ -30,6 +30,8 @@ pub struct Outcome {
     pub worker_log: String,
     /// Every write of the run.
     pub history: Vec<Write>,
+    /// Every call the fake Heat received, in order (each with the etcd revision it came at).
+    pub heat_calls: Vec<crate::fakes::HeatCall>,
     /// Wall time of the run.
     pub elapsed: Duration,
 }
@@ -136,6 +138,7 @@ pub async fn run_scenario_until(
         keyspace,
         worker_log: worker_log.clone(),
         history: history.clone(),
+        heat_calls: journal.clone(),
         elapsed: started.elapsed(),
     };
     match (result.and(keyspace), captured) {

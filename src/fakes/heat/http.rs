@@ -25,6 +25,8 @@ pub(super) struct HttpRequest {
     pub(super) url: url::Url,
     pub(super) headers: HeaderMap,
     pub(super) body: Vec<u8>,
+    /// etcd's revision when the request arrived (0 without an etcd).
+    pub(super) revision: i64,
 }
 
 /// An answer, and how long to hold it back (the scenario's latency).
@@ -107,11 +109,13 @@ async fn answer(
                     format!("The request URL is invalid: {e}"),
                 )),
                 Ok(url) => {
+                    let revision = responder.revision().await;
                     let request = HttpRequest {
                         method: parts.method.as_str().to_string(),
                         url,
                         headers: parts.headers,
                         body: body.to_bytes().to_vec(),
+                        revision,
                     };
                     responder.respond(&request)
                 }

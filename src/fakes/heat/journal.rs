@@ -1,7 +1,11 @@
 //! The request journal: every call Heat received, with secrets redacted and templates shown
 //! parsed, so that a scenario can snapshot what the worker sent.
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use serde_json::{Map, Value};
+
+use super::attributes::{ResourceEvent, ResourceHook};
 
 /// One call to the fake Heat.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +19,44 @@ pub struct HeatCall {
     pub body: Value,
     /// The status the fake answered.
     pub status: u16,
+    /// etcd's revision when the request arrived (0 outside a run): the call happened after
+    /// every write up to it and before every later one.
+    pub revision: i64,
+    /// The resource hooks the call set off, in order (the collector's targets created and
+    /// deleted): `created <type> <physical id> (<resource name>)`, or `deleted ...`.
+    pub hooks: Vec<String>,
+}
+
+/// A hook that notes each call in `log` before passing it on; the router moves the notes
+/// to the journal entry of the request that set them off.
+pub(super) struct Noted {
+    pub(super) inner: Arc<dyn ResourceHook>,
+    pub(super) log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Noted {
+    fn note(&self, verb: &str, r: &ResourceEvent<'_>) {
+        let line = format!(
+            "{verb} {} {} ({})",
+            r.resource_type, r.physical_id, r.resource_name
+        );
+        self.log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(line);
+    }
+}
+
+impl ResourceHook for Noted {
+    fn created(&self, resource: &ResourceEvent<'_>) -> Map<String, Value> {
+        self.note("created", resource);
+        self.inner.created(resource)
+    }
+
+    fn deleted(&self, resource: &ResourceEvent<'_>) {
+        self.note("deleted", resource);
+        self.inner.deleted(resource);
+    }
 }
 
 impl HeatCall {
@@ -125,6 +167,8 @@ mod tests {
             path: "/v1/p/stacks/s/i".into(),
             body: Value::Null,
             status: 204,
+            revision: 0,
+            hooks: Vec::new(),
         };
         assert_eq!(call.render(), "DELETE /v1/p/stacks/s/i\n");
         let call = HeatCall {

@@ -22,6 +22,24 @@ pub(super) struct HeatResponder {
 }
 
 impl HeatResponder {
+    /// The run's etcd revision now: every write that happened before the request was sent
+    /// has at most this revision, every write made after the answer a greater one.
+    pub(super) async fn revision(&self) -> i64 {
+        let etcd = self
+            .state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .etcd
+            .clone();
+        let Some(mut etcd) = etcd else { return 0 };
+        let options = etcd_client::GetOptions::new().with_count_only();
+        etcd.get("\0", Some(options))
+            .await
+            .ok()
+            .and_then(|r| r.header().map(|h| h.revision()))
+            .unwrap_or(0)
+    }
+
     /// Answers one request.
     pub(super) fn respond(&self, request: &HttpRequest) -> HttpResponse {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
@@ -79,11 +97,19 @@ impl HeatResponder {
             Ok(reply) => reply_response(reply),
             Err(error) => HttpResponse::error(&error),
         };
+        let hooks = std::mem::take(
+            &mut *state
+                .hook_log
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
         state.journal.push(HeatCall {
             method,
             path,
             body: journal::redacted_body(&request.body, &hidden),
             status: response.status,
+            revision: request.revision,
+            hooks,
         });
         let latency = state.spec.latency.unwrap_or_default()
             + stack_name

@@ -89,9 +89,19 @@ impl HeatFake {
         self.lock().journal.clone()
     }
 
+    /// Reads `etcd`'s revision as each request arrives, for the journal.
+    pub(in crate::fakes) fn observe(&self, etcd: etcd_client::Client) {
+        self.lock().etcd = Some(etcd);
+    }
+
     /// Plugs a hook into a resource type.
     pub(in crate::fakes) fn set_hook(&self, resource_type: &str, hook: Arc<dyn ResourceHook>) {
-        self.lock().hooks.insert(resource_type.to_string(), hook);
+        let mut state = self.lock();
+        let log = Arc::clone(&state.hook_log);
+        let noted = super::journal::Noted { inner: hook, log };
+        state
+            .hooks
+            .insert(resource_type.to_string(), Arc::new(noted));
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, state::HeatState> {

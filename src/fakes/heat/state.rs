@@ -25,6 +25,11 @@ pub(super) struct HeatState {
     /// Every stack ever created, in creation order.
     pub(super) stacks: Vec<Stack>,
     pub(super) journal: Vec<HeatCall>,
+    /// The run's etcd, read for its revision as each request arrives (the journal's order
+    /// among the etcd writes); `None` outside a run.
+    pub(super) etcd: Option<etcd_client::Client>,
+    /// What the hooks did while the current request is answered (see `journal::Noted`).
+    pub(super) hook_log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
     /// Per rule: HTTP errors still to answer.
     http_left: Vec<u32>,
     /// Per rule and failure: how many times it has failed an operation.
@@ -86,6 +91,8 @@ impl HeatState {
             uri,
             stacks: Vec::new(),
             journal: Vec::new(),
+            etcd: None,
+            hook_log: Default::default(),
             http_left,
             failed: HashMap::new(),
             created: HashMap::new(),
