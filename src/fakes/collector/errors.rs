@@ -1,4 +1,5 @@
-//! What can go wrong in the collector fake: starting it, and requests it refuses.
+//! What can go wrong in the collector fake (starting it, and requests it refuses) and in the
+//! fake Heat's etcd watch for `hold_until`.
 
 use serde_json::json;
 use wiremock::ResponseTemplate;
