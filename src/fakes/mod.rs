@@ -4,6 +4,7 @@
 mod collector;
 mod heat;
 mod keystone;
+pub(crate) mod loopback;
 mod unknown;
 
 use std::sync::Arc;

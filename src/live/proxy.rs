@@ -4,17 +4,13 @@
 //! to the proxy's `/heat`, and `/heat/...` is forwarded to the Heat the catalog named. Heat's
 //! answers are kept (secrets redacted, tokens never kept) to become the scenario's heat rules.
 
-use std::convert::Infallible;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
-use hyper::service::service_fn;
-use hyper_util::rt::{TokioExecutor, TokioIo};
 use serde_json::Value;
-use tokio::net::TcpListener;
-use tokio::sync::watch;
+
+use crate::fakes::loopback::{self, Loopback};
 
 /// What replaces a secret.
 pub(super) const REDACTED: &str = "[redacted]";
@@ -50,7 +46,7 @@ pub struct HeatProxy {
     /// The proxy's Keystone URL, for the worker's `OS_AUTH_URL` (same path as upstream).
     pub auth_url: String,
     state: Arc<Mutex<State>>,
-    _stop: watch::Sender<()>,
+    _server: Loopback,
 }
 
 impl HeatProxy {
@@ -58,42 +54,26 @@ impl HeatProxy {
     pub async fn start(upstream: &str) -> std::io::Result<HeatProxy> {
         let upstream = url::Url::parse(upstream)
             .map_err(|e| std::io::Error::other(format!("--heat-proxy {upstream}: {e}")))?;
-        let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
-        let origin = format!("http://{}", listener.local_addr()?);
-        let auth_url = format!("{origin}{}", upstream.path().trim_end_matches('/'));
         let state = Arc::new(Mutex::new(State::default()));
-        let (stop, mut stopped) = watch::channel(());
         let proxy = Arc::new(Proxy {
             keystone: upstream[..url::Position::BeforePath].to_string(),
-            own_heat: format!("{origin}/heat"),
+            own_heat: OnceLock::new(),
             state: state.clone(),
             http: reqwest::Client::new(),
         });
-        tokio::spawn(async move {
-            loop {
-                let stream = tokio::select! {
-                    accepted = listener.accept() => match accepted {
-                        Ok((stream, _)) => stream,
-                        Err(_) => continue,
-                    },
-                    _ = stopped.changed() => break,
-                };
-                let proxy = proxy.clone();
-                tokio::spawn(async move {
-                    let service = service_fn(move |request| {
-                        let proxy = proxy.clone();
-                        async move { Ok::<_, Infallible>(proxy.forward(request).await) }
-                    });
-                    let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
+        let handler = Arc::clone(&proxy);
+        let server = loopback::serve(move |request| {
+            let proxy = Arc::clone(&handler);
+            async move { proxy.forward(request).await }
+        })
+        .await?;
+        // Set before anyone knows the address, so before any request.
+        let _ = proxy.own_heat.set(format!("{}/heat", server.uri));
+        let auth_url = format!("{}{}", server.uri, upstream.path().trim_end_matches('/'));
         Ok(HeatProxy {
             auth_url,
             state,
-            _stop: stop,
+            _server: server,
         })
     }
 
@@ -105,12 +85,13 @@ impl HeatProxy {
 
 struct Proxy {
     keystone: String,
-    own_heat: String,
+    /// The proxy's own Heat endpoint, once it is bound.
+    own_heat: OnceLock<String>,
     state: Arc<Mutex<State>>,
     http: reqwest::Client,
 }
 
-type Response = hyper::Response<Full<Bytes>>;
+use loopback::Response;
 
 impl Proxy {
     async fn forward(&self, request: hyper::Request<Incoming>) -> Response {
@@ -201,7 +182,7 @@ impl Proxy {
                     state
                         .heat
                         .get_or_insert_with(|| url.trim_end_matches('/').to_string());
-                    endpoint["url"] = Value::String(self.own_heat.clone());
+                    endpoint["url"] = Value::from(self.own_heat.get().map_or("", String::as_str));
                 }
             }
         }

@@ -1,23 +1,18 @@
-//! The fake Heat's own HTTP server (hyper): every connection on its own task, every request
-//! answered concurrently (the state lock is held only while a request is routed, latency is
+//! The fake Heat's HTTP face (on [`crate::fakes::loopback`]): every request answered
+//! concurrently (the state lock is held only while a request is routed, latency is
 //! waited outside it), and a body that cannot be read (a malformed chunked encoding, a
 //! connection cut mid-body) answered with Heat's 400 instead of a dropped connection.
 
-use std::convert::Infallible;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{HeaderMap, HeaderName, HeaderValue};
-use hyper::service::service_fn;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use tokio::net::TcpListener;
-use tokio::sync::watch;
 
 use super::errors::HeatError;
 use super::router::HeatResponder;
+use crate::fakes::loopback::{self, Loopback};
 
 /// A request as the router reads it.
 pub(super) struct HttpRequest {
@@ -54,40 +49,13 @@ impl HttpResponse {
     }
 }
 
-/// The running server; dropping it stops accepting connections.
-pub(super) struct HttpServer {
-    pub(super) uri: String,
-    _stop: watch::Sender<()>,
-}
-
-/// Binds a loopback port and serves `responder` on it.
-pub(super) async fn serve(responder: Arc<HeatResponder>) -> std::io::Result<HttpServer> {
-    let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
-    let uri = format!("http://{}", listener.local_addr()?);
-    let (stop, mut stopped) = watch::channel(());
-    tokio::spawn(async move {
-        loop {
-            let stream = tokio::select! {
-                accepted = listener.accept() => match accepted {
-                    Ok((stream, _)) => stream,
-                    Err(_) => continue,
-                },
-                _ = stopped.changed() => break,
-            };
-            let responder = Arc::clone(&responder);
-            tokio::spawn(async move {
-                let service = service_fn(move |request| {
-                    let responder = Arc::clone(&responder);
-                    async move { Ok::<_, Infallible>(answer(&responder, request).await) }
-                });
-                // A connection error (the client went away) ends only this connection.
-                let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
-    Ok(HttpServer { uri, _stop: stop })
+/// Serves `responder` on a loopback port.
+pub(super) async fn serve(responder: Arc<HeatResponder>) -> std::io::Result<Loopback> {
+    loopback::serve(move |request| {
+        let responder = Arc::clone(&responder);
+        async move { answer(&responder, request).await }
+    })
+    .await
 }
 
 async fn answer(

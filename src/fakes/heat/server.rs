@@ -12,7 +12,7 @@ use crate::scenario::HeatSpec;
 
 /// The running fake Heat.
 pub(in crate::fakes) struct HeatFake {
-    server: http::HttpServer,
+    server: crate::fakes::loopback::Loopback,
     state: Arc<Mutex<state::HeatState>>,
     /// The etcd watch `hold_until` rules need, once started.
     watch: Option<tokio::task::JoinHandle<()>>,
