@@ -31,6 +31,17 @@ fn snapshot_copy() -> tempfile::TempDir {
     dir
 }
 
+/// A copy whose checkpoint (2) no longer matches the run: its version says 7.
+fn changed_snapshot_copy() -> tempfile::TempDir {
+    let dir = snapshot_copy();
+    let snap = dir.path().join("gohan_writes/port-02.snap");
+    let edited = std::fs::read_to_string(&snap)
+        .unwrap()
+        .replace("\"version\": 2", "\"version\": 7");
+    std::fs::write(&snap, edited).unwrap();
+    dir
+}
+
 #[test]
 fn run_prints_numbered_checkpoints_and_exits_zero() {
     let out = heatbed(&["run", "scenarios/gohan_writes.yaml"]);
@@ -45,12 +56,7 @@ fn run_prints_numbered_checkpoints_and_exits_zero() {
 
 #[test]
 fn a_changed_snapshot_fails_the_run_with_a_diff() {
-    let dir = snapshot_copy();
-    let snap = dir.path().join("gohan_writes/port-02.snap");
-    let edited = std::fs::read_to_string(&snap)
-        .unwrap()
-        .replace("\"version\": 2", "\"version\": 7");
-    std::fs::write(&snap, edited).unwrap();
+    let dir = changed_snapshot_copy();
     let snapshots = dir.path().to_str().unwrap();
     let out = heatbed(&[
         "run",
@@ -371,12 +377,7 @@ fn worker_slots_beyond_the_limit_are_bad_input_not_a_panic() {
 
 #[test]
 fn colour_is_used_when_asked_and_never_with_no_color_or_in_a_pipe() {
-    let dir = snapshot_copy();
-    let snap = dir.path().join("gohan_writes/port-02.snap");
-    let edited = std::fs::read_to_string(&snap)
-        .unwrap()
-        .replace("\"version\": 2", "\"version\": 7");
-    std::fs::write(&snap, edited).unwrap();
+    let dir = changed_snapshot_copy();
     let run = |color: &str, no_color: Option<&str>| {
         let mut command = Command::new(env!("CARGO_BIN_EXE_heatbed"));
         command
