@@ -1,9 +1,10 @@
 //! `heatbed record --live` in a closed loop: `heatbed serve` and `heatbed worker` stand in for
 //! the live system, `tests/live/drive.py` drives Gohan-shaped writes with `etcdctl` (create,
-//! update and delete of a network and a subnet, one key no rule knows), `record --live`
-//! captures it (stopped by the script's sentinel key), and the recorded scenario replays with
-//! every checkpoint equal to what the live run wrote (`run --recorded` against the recorded
-//! documents `record --live` wrote beside it).
+//! update and delete of a network, a subnet and an ESE device whose template has a monitoring
+//! target, one key no rule knows), `record --live` captures it (stopped by the script's
+//! sentinel key), and the recorded scenario replays with every checkpoint equal to what the
+//! live run wrote (`run --recorded` against the recorded documents `record --live` wrote
+//! beside it), the collector's `/monitoring` reports included.
 
 use std::io::{BufRead, BufReader, Read};
 use std::os::unix::process::CommandExt;
@@ -215,13 +216,32 @@ fn closed_loop(proxy: bool) -> String {
         "op: delete\n  path: /v2.0/networks/",
         "op: create\n  path: /v2.0/subnets/",
         "op: delete\n  path: /v2.0/subnets/",
+        "op: create\n  path: /v2.0/ese_devices/",
+        "op: update\n  path: /v2.0/ese_devices/",
+        "op: delete\n  path: /v2.0/ese_devices/",
         "key: /custom/live/flag\n  value: \"on\"",
         "key: /config/v2.0/heat_templates/network\n  file: fixtures/live_flow/",
         "until: matches",
         "name: networks_01",
         "name: subnets_02",
+        "name: ese_devices_03",
+        "  - key: /monitoring/v2.0/ese_devices/",
     ] {
         assert!(yaml.contains(expected), "no `{expected}` in:\n{yaml}");
+    }
+    // The collector rules are the statuses the live collector reported, one per version.
+    let (_, collector) = yaml.split_once("\ncollector:\n").expect("collector rules");
+    let (collector, _) = collector
+        .split_once("\nsteps:")
+        .expect("steps after the rules");
+    for version in 1..=2 {
+        let rule = format!(
+            "version: {version}\n    report:\n      kind: statuses\n      statuses:\n      - UP"
+        );
+        let found = collector
+            .split("  - match: ")
+            .any(|r| r.starts_with("ese_devices/") && r.contains(&rule));
+        assert!(found, "no ese_devices rule with `{rule}` in:\n{collector}");
     }
     assert!(
         !yaml.contains(SENTINEL),
@@ -239,7 +259,7 @@ fn closed_loop(proxy: bool) -> String {
     let written = std::fs::read_dir(snapshots.join("live_flow"))
         .expect("snapshots")
         .count();
-    let recorded_checkpoints: usize = ["networks_01", "subnets_02"]
+    let recorded_checkpoints: usize = ["networks_01", "subnets_02", "ese_devices_03"]
         .iter()
         .map(|doc| {
             let file = dir
@@ -254,6 +274,14 @@ fn closed_loop(proxy: bool) -> String {
         written, recorded_checkpoints,
         "one snapshot per live checkpoint"
     );
+    let monitoring = walk(&snapshots.join("live_flow"))
+        .iter()
+        .filter(|f| {
+            let text = std::fs::read_to_string(f).unwrap_or_default();
+            text.contains("/monitoring/v2.0/ese_devices/")
+        })
+        .count();
+    assert!(monitoring >= 2, "the collector's reports are checkpoints");
     if proxy {
         let journal = dir
             .path()
