@@ -1,0 +1,1 @@
+//! The fake Heat over HTTP.
