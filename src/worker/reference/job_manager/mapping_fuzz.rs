@@ -6,13 +6,20 @@ use serde_json::{Map, Value};
 
 use super::{Mapping, MappingError};
 
+/// As `tests/fuzz/main.rs` configures its properties: `HEATBED_FUZZ_CASES` cases from the
+/// fixed seed `HEATBED_FUZZ_SEED` (13 unless set).
 fn config(default_cases: u32) -> proptest::test_runner::Config {
     let cases = std::env::var("HEATBED_FUZZ_CASES")
         .ok()
         .and_then(|c| c.parse().ok())
         .unwrap_or(default_cases);
+    let seed = std::env::var("HEATBED_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(13);
     proptest::test_runner::Config {
         cases,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(seed),
         failure_persistence: None,
         ..proptest::test_runner::Config::default()
     }
