@@ -90,11 +90,8 @@ fn nested(form: usize, depth: usize) -> Value {
 
 fn short(error: &MappingError) -> Result<(), TestCaseError> {
     let message = error.to_string();
-    prop_assert!(
-        message.len() <= 300,
-        "{} bytes: {message:.300}",
-        message.len()
-    );
+    let chars = message.chars().count();
+    prop_assert!(chars <= 300, "{chars} characters: {message:.300}");
     Ok(())
 }
 
