@@ -9,10 +9,12 @@ use super::validate::validate;
 
 /// Loads and validates one scenario file.
 pub fn load(path: &Path) -> Result<Scenario, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
         path: path.to_owned(),
         source,
     })?;
+    let text =
+        String::from_utf8(bytes).map_err(|e| not_utf8(path, e.as_bytes(), e.utf8_error()))?;
     let file = parse(path, &text)?;
     validate(path, file)
 }
@@ -41,6 +43,21 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
         }
     }
     Ok(found)
+}
+
+/// A file that is not UTF-8, at the position of its first bad byte.
+fn not_utf8(path: &Path, bytes: &[u8], error: std::str::Utf8Error) -> LoadError {
+    let valid = String::from_utf8_lossy(&bytes[..error.valid_up_to()]);
+    let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
+    LoadError::Invalid {
+        path: path.to_owned(),
+        position: Some(Position {
+            line: valid.matches('\n').count() as u64 + 1,
+            column: valid[line_start..].chars().count() as u64 + 1,
+        }),
+        key: ".".into(),
+        message: "the file is not valid UTF-8".into(),
+    }
 }
 
 /// Parses YAML text into the file model. Booleans are strict (`true`/`false` only).

@@ -367,3 +367,7 @@ fn python_str(v: &Value) -> String {
 #[cfg(test)]
 #[path = "mapping_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "mapping_fuzz.rs"]
+mod fuzz;

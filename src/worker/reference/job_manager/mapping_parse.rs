@@ -21,7 +21,7 @@ fn parse_at(raw: &Value, depth: usize) -> Result<Mapping, MappingError> {
     }
     let parse = |raw: &Value| parse_at(raw, depth + 1);
     let unsupported = || MappingError::Unsupported {
-        mapping: raw.to_string(),
+        mapping: excerpt(raw),
     };
     match raw {
         Value::String(s) => Ok(parse_string(s).unwrap_or(Mapping::Unsupported(raw.to_string()))),
@@ -98,6 +98,18 @@ fn parse_at(raw: &Value, depth: usize) -> Result<Mapping, MappingError> {
             Err(unsupported())
         }
         _ => Err(unsupported()),
+    }
+}
+
+/// How much of an unsupported mapping its error quotes.
+const EXCERPT_CHARS: usize = 200;
+
+/// `raw` as JSON, cut after [`EXCERPT_CHARS`] characters so an error stays readable.
+fn excerpt(raw: &Value) -> String {
+    let text = raw.to_string();
+    match text.char_indices().nth(EXCERPT_CHARS) {
+        Some((at, _)) => format!("{}...", &text[..at]),
+        None => text,
     }
 }
 
