@@ -1,6 +1,7 @@
 use serde_json::{Map, Value, json};
 
 use super::*;
+use crate::fakes::heat::errors::HeatError;
 
 struct Fixture {
     params: Map<String, Value>,
