@@ -4,7 +4,7 @@
 use heatbed::fakes::Fakes;
 use reqwest::{Method, StatusCode};
 
-use crate::heat_client::HeatClient;
+use crate::heat_client::{HeatClient, outputs_by_key};
 use serde_json::{Map, Value, json};
 
 /// A client of the fake Heat holding a project-scoped token.
@@ -67,15 +67,7 @@ impl Heat {
             let status = stack["stack_status"].as_str().unwrap_or_default();
             assert!(!status.ends_with("FAILED"), "{name}: {stack}");
             if status.ends_with("COMPLETE") {
-                return stack["outputs"]
-                    .as_array()
-                    .expect("outputs")
-                    .iter()
-                    .map(|o| {
-                        let key = o["output_key"].as_str().expect("key").to_string();
-                        (key, o["output_value"].clone())
-                    })
-                    .collect();
+                return outputs_by_key(stack);
             }
         }
         panic!("stack {name} never completed");

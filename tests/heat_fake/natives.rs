@@ -2,7 +2,7 @@
 
 use heatbed::scenario::HeatSpec;
 use reqwest::{Method, StatusCode};
-use serde_json::{Map, Value, json};
+use serde_json::json;
 
 use crate::support::Api;
 
@@ -35,28 +35,10 @@ outputs:
   by_index: {value: {get_attr: [group, attributes, output]}}
 ";
 
-async fn outputs(api: &Api, stack: &str) -> Map<String, Value> {
-    let body = json!({"stack_name": stack, "template": TEMPLATE});
-    let (status, answer, _) = api.call(Method::POST, "/stacks", Some(body)).await;
-    assert_eq!(status, StatusCode::CREATED, "{answer}");
-    api.settle(stack).await;
-    api.show(stack).await["outputs"]
-        .as_array()
-        .expect("outputs")
-        .iter()
-        .map(|o| {
-            (
-                o["output_key"].as_str().unwrap_or_default().to_string(),
-                o["output_value"].clone(),
-            )
-        })
-        .collect()
-}
-
 #[tokio::test]
 async fn heat_native_resources_answer_as_heat() {
     let api = Api::start(HeatSpec::default()).await;
-    let out = outputs(&api, "natives").await;
+    let out = api.outputs("natives", TEMPLATE, json!({})).await;
     assert_eq!(out["nothing"].as_str().map(str::len), Some(36));
     let test_id = out["test_id"].as_str().expect("test id");
     let suffix = test_id
@@ -89,7 +71,7 @@ async fn heat_native_resources_answer_as_heat() {
 
     // Deterministic: the same stack on a fresh fake gives the same values.
     let again = Api::start(HeatSpec::default()).await;
-    assert_eq!(outputs(&again, "natives").await, out);
+    assert_eq!(again.outputs("natives", TEMPLATE, json!({})).await, out);
 }
 
 #[tokio::test]

@@ -3,10 +3,10 @@
 use heatbed::fakes::Fakes;
 use heatbed::scenario::{CollectorSpec, HeatSpec, StackRule};
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
-use crate::heat_client::HeatClient;
 pub(crate) use crate::heat_client::token;
+use crate::heat_client::{HeatClient, outputs_by_key};
 
 pub(crate) const TEMPLATE: &str = "heat_template_version: 2015-10-15
 description: A test stack
@@ -56,6 +56,20 @@ impl Api {
         let body = json!({"stack_name": name, "template": TEMPLATE, "parameters": parameters, "timeout_mins": 3});
         let (status, body, _) = self.call(Method::POST, "/stacks", Some(body)).await;
         (status, body)
+    }
+
+    /// Creates `stack` from `template`, waits until it settled and returns its outputs by key.
+    pub(crate) async fn outputs(
+        &self,
+        stack: &str,
+        template: &str,
+        parameters: Value,
+    ) -> Map<String, Value> {
+        let body = json!({"stack_name": stack, "template": template, "parameters": parameters});
+        let (status, answer, _) = self.call(Method::POST, "/stacks", Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{answer}");
+        self.settle(stack).await;
+        outputs_by_key(&self.show(stack).await)
     }
 
     /// Follows the name lookup and shows the stack.

@@ -33,26 +33,10 @@ outputs:
   echoed: {value: {get_attr: [other, router]}}
 ";
 
-async fn outputs(api: &Api, stack: &str, template: &str) -> serde_json::Map<String, Value> {
-    let body = json!({"stack_name": stack, "template": template, "parameters": {"host": "mx1"}});
-    let (status, answer, _) = api.call(Method::POST, "/stacks", Some(body)).await;
-    assert_eq!(status, StatusCode::CREATED, "{answer}");
-    api.settle(stack).await;
-    api.show(stack).await["outputs"]
-        .as_array()
-        .expect("outputs")
-        .iter()
-        .map(|o| {
-            let key = o["output_key"].as_str().expect("key").to_string();
-            (key, o["output_value"].clone())
-        })
-        .collect()
-}
-
 #[tokio::test]
 async fn unmodelled_types_answer_every_attribute_deterministically() {
     let api = Api::start(HeatSpec::default()).await;
-    let out = outputs(&api, "s1", TEMPLATE).await;
+    let out = api.outputs("s1", TEMPLATE, json!({"host": "mx1"})).await;
     let id = out["id"].as_str().expect("physical id");
     assert_eq!(id.len(), 36);
     assert_eq!(
@@ -64,7 +48,13 @@ async fn unmodelled_types_answer_every_attribute_deterministically() {
     assert_eq!(out["name_again"], out["name"]);
     // 2013-05-23's get_attr walks the path into the value itself, as Heat's GetAttThenSelect.
     assert_eq!(out["deep"], Value::Null);
-    let later = outputs(&api, "s3", &TEMPLATE.replace("2013-05-23", "2014-10-16")).await;
+    let later = api
+        .outputs(
+            "s3",
+            &TEMPLATE.replace("2013-05-23", "2014-10-16"),
+            json!({"host": "mx1"}),
+        )
+        .await;
     let later_id = later["id"].as_str().expect("physical id");
     assert_eq!(
         later["deep"],
@@ -77,9 +67,12 @@ async fn unmodelled_types_answer_every_attribute_deterministically() {
 
     // The same stack again, on a fresh fake: the same values.
     let again = Api::start(HeatSpec::default()).await;
-    assert_eq!(outputs(&again, "s1", TEMPLATE).await, out);
+    assert_eq!(
+        again.outputs("s1", TEMPLATE, json!({"host": "mx1"})).await,
+        out
+    );
     // Another stack: other physical ids, other values.
-    let other = outputs(&api, "s2", TEMPLATE).await;
+    let other = api.outputs("s2", TEMPLATE, json!({"host": "mx1"})).await;
     assert_ne!(other["name"], out["name"]);
 }
 

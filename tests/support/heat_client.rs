@@ -2,9 +2,12 @@
 //! redirects not followed (the 302 of a name lookup is part of what tests check). Shared by
 //! the test binaries that include it with `#[path]`.
 
+// Each binary uses a part of it: what one leaves unused is not dead.
+#![allow(dead_code)]
+
 use heatbed::fakes::{self, Fakes};
 use reqwest::{Client, Method, StatusCode, redirect};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 /// A logged-in client of one fake Heat.
 pub struct HeatClient {
@@ -64,6 +67,19 @@ impl HeatClient {
             location,
         )
     }
+}
+
+/// A shown stack's outputs by key.
+pub fn outputs_by_key(stack: &Value) -> Map<String, Value> {
+    stack["outputs"]
+        .as_array()
+        .expect("outputs")
+        .iter()
+        .map(|o| {
+            let key = o["output_key"].as_str().expect("key").to_string();
+            (key, o["output_value"].clone())
+        })
+        .collect()
 }
 
 /// A token from `fakes`' Keystone for the admin user, scoped to `project`.
