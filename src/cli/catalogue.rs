@@ -22,7 +22,7 @@ pub(super) struct CatalogueArgs {
     /// Scenarios run at once.
     #[arg(long, default_value_t = 4)]
     jobs: usize,
-    /// etcd backend: auto, embedded, container, or http://host:port[,...].
+    /// etcd backend: auto, embedded, cluster:N, container, or http://host:port[,...].
     #[arg(long, default_value = "auto", env = "HEATBED_ETCD")]
     etcd: String,
 }

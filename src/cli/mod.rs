@@ -49,7 +49,7 @@ enum Command {
         /// Folder to write the documents to.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// etcd backend: auto, embedded, container, or http://host:port[,...].
+        /// etcd backend: auto, embedded, cluster:N, container, or http://host:port[,...].
         #[arg(long, default_value = "auto", env = "HEATBED_ETCD")]
         etcd: String,
         /// Run this command as the worker instead of the scenario's own (`sh -c`).
@@ -92,7 +92,7 @@ enum Command {
     },
     /// Start etcd and the fakes, print `export` lines, run until SIGINT or SIGTERM.
     Serve {
-        /// etcd backend: auto, embedded, container, or http://host:port[,...].
+        /// etcd backend: auto, embedded, cluster:N, container, or http://host:port[,...].
         #[arg(long, default_value = "auto", env = "HEATBED_ETCD")]
         etcd: String,
     },
@@ -112,7 +112,7 @@ struct RunArgs {
     /// Scenario files or folders.
     #[arg(default_value = "scenarios")]
     paths: Vec<PathBuf>,
-    /// etcd backend: auto, embedded, container, or http://host:port[,...].
+    /// etcd backend: auto, embedded, cluster:N, container, or http://host:port[,...].
     #[arg(long, default_value = "auto", env = "HEATBED_ETCD")]
     etcd: String,
     /// Run this command as the worker instead of each scenario's own (`sh -c`).

@@ -4,6 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use etcd_client::{Client, DeleteOptions};
+use tokio::sync::Mutex;
 
 use super::EtcdError;
 use super::container::{self, Container};
@@ -18,6 +19,9 @@ pub enum Backend {
     Auto,
     /// The local `etcd` binary.
     Embedded,
+    /// A cluster of that many members of the local `etcd` binary (`cluster:3`), so a
+    /// member, the leader too, can be killed while the others serve.
+    Cluster(usize),
     /// A container from the locally built image.
     Container,
     /// Running endpoints, e.g. `http://127.0.0.1:2379`.
@@ -32,7 +36,13 @@ impl FromStr for Backend {
             "auto" => Ok(Backend::Auto),
             "embedded" => Ok(Backend::Embedded),
             "container" => Ok(Backend::Container),
-            _ => parse_endpoints(s).map(Backend::External),
+            _ => match s.strip_prefix("cluster:") {
+                Some(n) => match n.parse::<usize>() {
+                    Ok(n @ 1..=embedded::MAX_MEMBERS) => Ok(Backend::Cluster(n)),
+                    _ => Err(EtcdError::BadChoice { value: s.into() }),
+                },
+                None => parse_endpoints(s).map(Backend::External),
+            },
         }
     }
 }
@@ -66,7 +76,7 @@ impl Backend {
 
     /// Whether each scenario gets an etcd of its own (else one is shared and wiped).
     pub fn per_scenario(&self) -> bool {
-        matches!(self, Backend::Embedded)
+        matches!(self, Backend::Embedded | Backend::Cluster(_))
     }
 
     /// Starts (or connects to) an etcd. `Auto` is resolved first.
@@ -75,8 +85,13 @@ impl Backend {
             Backend::Auto => unreachable!("resolve never returns Auto"),
             Backend::Embedded => {
                 let bin = embedded::binary().ok_or(EtcdError::Unavailable)?;
-                let (e, endpoint, client) = Embedded::start(bin).await?;
-                (Guard::Embedded(Box::new(e)), vec![endpoint], client)
+                let (e, endpoints, client) = Embedded::start(bin, 1).await?;
+                (Guard::Embedded(Box::new(Mutex::new(e))), endpoints, client)
+            }
+            Backend::Cluster(members) => {
+                let bin = embedded::binary().ok_or(EtcdError::Unavailable)?;
+                let (e, endpoints, client) = Embedded::start(bin, members).await?;
+                (Guard::Embedded(Box::new(Mutex::new(e))), endpoints, client)
             }
             Backend::Container => {
                 let (c, endpoint, client) = Container::start().await?;
@@ -90,7 +105,7 @@ impl Backend {
         Ok(Etcd {
             endpoints,
             client,
-            _guard: guard,
+            guard,
         })
     }
 }
@@ -101,6 +116,7 @@ impl fmt::Display for Backend {
             Backend::Auto => f.write_str("auto"),
             Backend::Embedded => f.write_str("embedded"),
             Backend::Container => f.write_str("container"),
+            Backend::Cluster(n) => write!(f, "cluster:{n}"),
             Backend::External(e) => f.write_str(&e.join(",")),
         }
     }
@@ -109,7 +125,7 @@ impl fmt::Display for Backend {
 /// What keeps an etcd alive; dropping it stops and removes what heatbed started.
 #[derive(Debug)]
 enum Guard {
-    Embedded(#[expect(dead_code, reason = "held for its Drop")] Box<Embedded>),
+    Embedded(Box<Mutex<Embedded>>),
     Container(#[expect(dead_code, reason = "held for its Drop")] Box<Container>),
     External,
 }
@@ -118,14 +134,14 @@ enum Guard {
 pub struct Etcd {
     endpoints: Vec<String>,
     client: Client,
-    _guard: Guard,
+    guard: Guard,
 }
 
 impl fmt::Debug for Etcd {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Etcd")
             .field("endpoints", &self.endpoints)
-            .field("guard", &self._guard)
+            .field("guard", &self.guard)
             .finish()
     }
 }
@@ -139,6 +155,63 @@ impl Etcd {
     /// A connected client (cheap to clone).
     pub fn client(&self) -> Client {
         self.client.clone()
+    }
+
+    /// Kills (SIGKILL, as a crash) every member of an etcd heatbed started; their names.
+    /// The data directories and ports are kept for [`Etcd::restart`].
+    pub async fn kill(&self) -> Result<Vec<String>, EtcdError> {
+        Ok(self.embedded("kill")?.lock().await.kill_all().await)
+    }
+
+    /// Kills the member the others follow (found with `status`); its name. On a lone
+    /// member that is the member itself.
+    pub async fn kill_leader(&self) -> Result<String, EtcdError> {
+        self.embedded("kill the leader of")?
+            .lock()
+            .await
+            .kill_leader()
+            .await
+    }
+
+    /// Restarts every killed member on its data directory and ports, and waits until it
+    /// answers (a cluster: until its members agree on a leader); their names.
+    pub async fn restart(&self) -> Result<Vec<String>, EtcdError> {
+        self.embedded("restart")?.lock().await.restart().await
+    }
+
+    /// Revokes every lease etcd holds, as their TTLs running out would (heatbed has no
+    /// clock to wait on): what a killed worker leaves behind expires now. How many.
+    pub async fn expire_leases(&self) -> Result<usize, EtcdError> {
+        let fail = |request: &str| {
+            let request = request.to_string();
+            move |source| EtcdError::Request { request, source }
+        };
+        let mut client = self.client();
+        let leases = client.leases().await.map_err(fail("list the leases"))?;
+        let ids: Vec<i64> = leases.leases().iter().map(|l| l.id()).collect();
+        for id in &ids {
+            match client.lease_revoke(*id).await {
+                Ok(_) => {}
+                // Expired meanwhile: what was asked.
+                Err(etcd_client::Error::GRpcStatus(s)) if s.message().contains("not found") => {}
+                Err(e) => return Err(fail(&format!("revoke lease {id:x}"))(e)),
+            }
+        }
+        Ok(ids.len())
+    }
+
+    fn embedded(&self, fault: &'static str) -> Result<&Mutex<Embedded>, EtcdError> {
+        match &self.guard {
+            Guard::Embedded(embedded) => Ok(embedded),
+            other => Err(EtcdError::FaultUnsupported {
+                fault,
+                endpoints: self.endpoints.join(","),
+                backend: match other {
+                    Guard::Container(_) => "a container",
+                    _ => "an external etcd",
+                },
+            }),
+        }
     }
 
     /// Deletes every key, for a shared etcd between scenarios.

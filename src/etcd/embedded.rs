@@ -1,8 +1,10 @@
 //! The default backend: the local `etcd` binary on free loopback ports with a throw-away
-//! data directory. The process is killed and the directory removed when dropped.
+//! data directory; also a cluster of such members (`cluster:N`). Members can be killed
+//! (SIGKILL, as a crash) and restarted on their data directory and ports, which is how the
+//! fault steps take etcd away. Every process is killed and the directory removed when dropped.
 
 use std::net::TcpListener;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
 use etcd_client::Client;
@@ -10,19 +12,34 @@ use tempfile::TempDir;
 use tokio::process::{Child, Command};
 
 use super::EtcdError;
-use super::ready::wait_ready;
+use super::ready::{wait_leader, wait_ready};
 
-/// A running embedded etcd.
+/// Running embedded etcd members (one, or a cluster).
 #[derive(Debug)]
 pub(super) struct Embedded {
-    child: Child,
+    members: Vec<Member>,
     _dir: TempDir,
 }
 
-impl Drop for Embedded {
+/// One member: how to start it, and its process while it runs.
+#[derive(Debug)]
+struct Member {
+    bin: PathBuf,
+    name: String,
+    client_url: String,
+    peer_url: String,
+    data: PathBuf,
+    log_path: PathBuf,
+    initial_cluster: String,
+    /// `--heartbeat-interval` and `--election-timeout`, in ms.
+    timing: (&'static str, &'static str),
+    child: Option<Child>,
+}
+
+impl Drop for Member {
     /// Kills etcd and waits until it is gone, so its ports are free when drop returns.
     fn drop(&mut self) {
-        if let Some(pid) = self.child.id() {
+        if let Some(pid) = self.child.as_ref().and_then(Child::id) {
             let pid = nix::unistd::Pid::from_raw(pid as i32);
             let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
             let _ = nix::sys::wait::waitpid(pid, None);
@@ -45,13 +62,20 @@ pub(super) fn binary() -> Option<PathBuf> {
 /// port, and the one that binds it second exits; it starts again on other ports.
 const ATTEMPTS: usize = 3;
 
+/// The most members a cluster may have.
+pub(super) const MAX_MEMBERS: usize = 7;
+
 impl Embedded {
-    /// Starts etcd and waits until it answers. Returns the endpoint and a ready client.
-    pub(super) async fn start(bin: PathBuf) -> Result<(Self, String, Client), EtcdError> {
+    /// Starts one member (`members` = 1) or a cluster, and waits until it answers (a
+    /// cluster: until its members agree on a leader). Returns the client endpoints and a
+    /// ready client on all of them.
+    pub(super) async fn start(
+        bin: PathBuf,
+        members: usize,
+    ) -> Result<(Self, Vec<String>, Client), EtcdError> {
         let mut attempt = 1;
         loop {
-            let ports = (free_port()?, free_port()?);
-            match Self::start_once(&bin, ports).await {
+            match Self::start_once(&bin, members, None).await {
                 Err(EtcdError::Exited { log, .. })
                     if attempt < ATTEMPTS && log.contains("address already in use") =>
                 {
@@ -64,22 +88,148 @@ impl Embedded {
     }
 
     async fn start_once(
-        bin: &PathBuf,
-        (client_port, peer_port): (u16, u16),
-    ) -> Result<(Self, String, Client), EtcdError> {
+        bin: &Path,
+        count: usize,
+        ports: Option<(u16, u16)>,
+    ) -> Result<(Self, Vec<String>, Client), EtcdError> {
         let dir = tempfile::Builder::new().prefix("heatbed-etcd-").tempdir()?;
-        let client_url = format!("http://127.0.0.1:{client_port}");
-        let peer_url = format!("http://127.0.0.1:{peer_port}");
-        let log_path = dir.path().join("etcd.log");
-        let log = std::fs::File::create(&log_path)?;
-        let mut child = Command::new(bin)
-            .args(["--name", "heatbed", "--data-dir"])
-            .arg(dir.path().join("data"))
-            .args(["--listen-client-urls", &client_url])
-            .args(["--advertise-client-urls", &client_url])
-            .args(["--listen-peer-urls", &peer_url])
-            .args(["--initial-advertise-peer-urls", &peer_url])
-            .args(["--initial-cluster", &format!("heatbed={peer_url}")])
+        let mut members = Vec::with_capacity(count);
+        for i in 0..count {
+            let (client_port, peer_port) = match ports {
+                Some(ports) => ports,
+                None => (free_port()?, free_port()?),
+            };
+            let name = if count == 1 {
+                "heatbed".to_string()
+            } else {
+                format!("heatbed-{i}")
+            };
+            members.push(Member {
+                bin: bin.to_path_buf(),
+                data: dir.path().join(format!("{name}.data")),
+                log_path: dir.path().join(format!("{name}.log")),
+                client_url: format!("http://127.0.0.1:{client_port}"),
+                peer_url: format!("http://127.0.0.1:{peer_port}"),
+                name,
+                initial_cluster: String::new(),
+                // A lone member elects itself after one election timeout: keep that short.
+                // Members of a cluster must not lose their leader to a loaded machine.
+                timing: if count == 1 {
+                    ("10", "50")
+                } else {
+                    ("25", "250")
+                },
+                child: None,
+            });
+        }
+        let initial_cluster = members
+            .iter()
+            .map(|m| format!("{}={}", m.name, m.peer_url))
+            .collect::<Vec<_>>()
+            .join(",");
+        for member in &mut members {
+            member.initial_cluster.clone_from(&initial_cluster);
+            member.spawn()?;
+        }
+        let mut embedded = Embedded { members, _dir: dir };
+        let endpoints = embedded.endpoints();
+        for i in 0..embedded.members.len() {
+            embedded.wait_member(i).await?;
+        }
+        if count > 1 {
+            wait_leader(&endpoints).await?;
+        }
+        let client = wait_ready(&endpoints, || Ok(())).await?;
+        Ok((embedded, endpoints, client))
+    }
+
+    /// Every member's client URL.
+    pub(super) fn endpoints(&self) -> Vec<String> {
+        self.members.iter().map(|m| m.client_url.clone()).collect()
+    }
+
+    /// Kills every running member (SIGKILL); their names.
+    pub(super) async fn kill_all(&mut self) -> Vec<String> {
+        let mut killed = Vec::new();
+        for member in &mut self.members {
+            if member.kill().await {
+                killed.push(member.name.clone());
+            }
+        }
+        killed
+    }
+
+    /// Kills the member the others follow; its name.
+    pub(super) async fn kill_leader(&mut self) -> Result<String, EtcdError> {
+        let running: Vec<String> = self
+            .members
+            .iter()
+            .filter(|m| m.child.is_some())
+            .map(|m| m.client_url.clone())
+            .collect();
+        let leader = wait_leader(&running).await?;
+        let member = self
+            .members
+            .iter_mut()
+            .find(|m| m.client_url == leader)
+            .ok_or_else(|| EtcdError::NoLeader {
+                endpoints: running.join(","),
+            })?;
+        member.kill().await;
+        Ok(member.name.clone())
+    }
+
+    /// Restarts every killed member on its data directory and ports and waits until it
+    /// answers (a cluster: until it has a leader again); their names.
+    pub(super) async fn restart(&mut self) -> Result<Vec<String>, EtcdError> {
+        let mut restarted = Vec::new();
+        for i in 0..self.members.len() {
+            if self.members[i].child.is_none() {
+                self.members[i].spawn()?;
+                self.wait_member(i).await?;
+                restarted.push(self.members[i].name.clone());
+            }
+        }
+        if self.members.len() > 1 {
+            wait_leader(&self.endpoints()).await?;
+        }
+        Ok(restarted)
+    }
+
+    /// Waits until member `i` answers, failing early if it exits.
+    async fn wait_member(&mut self, i: usize) -> Result<(), EtcdError> {
+        let member = &mut self.members[i];
+        let endpoint = [member.client_url.clone()];
+        let (bin, log_path) = (member.bin.clone(), member.log_path.clone());
+        let child = &mut member.child;
+        wait_ready(&endpoint, || match child.as_mut().map(Child::try_wait) {
+            Some(Ok(Some(status))) => Err(EtcdError::Exited {
+                bin: bin.display().to_string(),
+                status: status.to_string(),
+                log: std::fs::read_to_string(&log_path).unwrap_or_default(),
+            }),
+            _ => Ok(()),
+        })
+        .await
+        .map(drop)
+    }
+}
+
+impl Member {
+    /// Starts the process (on the member's data directory, which a restart finds again).
+    fn spawn(&mut self) -> Result<(), EtcdError> {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log_path)?;
+        let child = Command::new(&self.bin)
+            .args(["--name", &self.name, "--data-dir"])
+            .arg(&self.data)
+            .args(["--listen-client-urls", &self.client_url])
+            .args(["--advertise-client-urls", &self.client_url])
+            .args(["--listen-peer-urls", &self.peer_url])
+            .args(["--initial-advertise-peer-urls", &self.peer_url])
+            .args(["--initial-cluster", &self.initial_cluster])
             .args([
                 "--unsafe-no-fsync",
                 "--logger",
@@ -87,8 +237,8 @@ impl Embedded {
                 "--log-level",
                 "warn",
             ])
-            // A lone member elects itself after one election timeout: keep that short.
-            .args(["--heartbeat-interval", "10", "--election-timeout", "50"])
+            .args(["--heartbeat-interval", self.timing.0])
+            .args(["--election-timeout", self.timing.1])
             .stdin(Stdio::null())
             // A group of its own: a Ctrl-C to heatbed's group must not kill etcd under a
             // run that is still stopping its worker; heatbed stops it last.
@@ -98,20 +248,21 @@ impl Embedded {
             .kill_on_drop(true)
             .spawn()
             .map_err(|source| EtcdError::Spawn {
-                bin: bin.display().to_string(),
+                bin: self.bin.display().to_string(),
                 source,
             })?;
-        let endpoints = [client_url.clone()];
-        let client = wait_ready(&endpoints, || match child.try_wait() {
-            Ok(Some(status)) => Err(EtcdError::Exited {
-                bin: bin.display().to_string(),
-                status: status.to_string(),
-                log: std::fs::read_to_string(&log_path).unwrap_or_default(),
-            }),
-            _ => Ok(()),
-        })
-        .await?;
-        Ok((Embedded { child, _dir: dir }, client_url, client))
+        self.child = Some(child);
+        Ok(())
+    }
+
+    /// SIGKILLs the process and reaps it; whether it was running.
+    async fn kill(&mut self) -> bool {
+        let Some(mut child) = self.child.take() else {
+            return false;
+        };
+        let _ = child.start_kill();
+        let _ = child.wait().await;
+        true
     }
 }
 
@@ -134,7 +285,8 @@ mod tests {
         };
         let taken = TcpListener::bind("127.0.0.1:0").expect("a port");
         let port = taken.local_addr().expect("bound").port();
-        let clash = Embedded::start_once(&bin, (port, free_port().expect("a port"))).await;
+        let ports = (port, free_port().expect("a port"));
+        let clash = Embedded::start_once(&bin, 1, Some(ports)).await;
         match clash {
             Err(EtcdError::Exited { log, .. }) => {
                 assert!(log.contains("address already in use"), "{log}");
@@ -142,7 +294,10 @@ mod tests {
             Err(other) => panic!("expected an early exit, got {other}"),
             Ok(_) => panic!("etcd started on a port someone else holds"),
         }
-        let (_etcd, endpoint, _client) = Embedded::start(bin).await.expect("starts");
-        assert!(!endpoint.ends_with(&format!(":{port}")), "{endpoint}");
+        let (_etcd, endpoints, _client) = Embedded::start(bin, 1).await.expect("starts");
+        assert!(
+            !endpoints[0].ends_with(&format!(":{port}")),
+            "{endpoints:?}"
+        );
     }
 }

@@ -5,7 +5,8 @@
 pub enum EtcdError {
     /// `--etcd` or `HEATBED_ETCD` holds something unusable.
     #[error(
-        "bad etcd choice `{value}`: expected auto, embedded, container or http://host:port[,...]"
+        "bad etcd choice `{value}`: expected auto, embedded, cluster:N (N members, 1 to 7), \
+         container or http://host:port[,...]"
     )]
     BadChoice {
         /// What was given.
@@ -81,6 +82,25 @@ pub enum EtcdError {
         count: i64,
         /// The first few.
         examples: String,
+    },
+    /// A fault asked of an etcd heatbed does not run itself.
+    #[error(
+        "cannot {fault} the etcd at {endpoints}: heatbed only kills and restarts an etcd it \
+         started (the embedded backend or `cluster:N`), not {backend}"
+    )]
+    FaultUnsupported {
+        /// What was asked (`kill`, `kill the leader of`, `restart`).
+        fault: &'static str,
+        /// The endpoints.
+        endpoints: String,
+        /// The backend.
+        backend: &'static str,
+    },
+    /// No member was found leading the others.
+    #[error("no member of the etcd cluster at {endpoints} leads it")]
+    NoLeader {
+        /// The running members' endpoints.
+        endpoints: String,
     },
     /// A temporary directory or port could not be had.
     #[error("cannot prepare embedded etcd: {0}")]

@@ -1,11 +1,15 @@
 //! The checkpoint recorder: every write since the run's start revision, taken from etcd's
-//! revision history with a watch (never by polling), in revision order.
+//! revision history with a watch (never by polling), in revision order. The watch is a
+//! [`Follow`]: it survives etcd being killed and restarted (fault steps) without missing or
+//! repeating a write; only writes etcd compacted away end it.
 
 use std::sync::{Arc, Mutex};
 
-use etcd_client::{Client, EventType, WatchOptions};
+use etcd_client::{Client, EventType};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+
+use crate::etcd::{Follow, Range};
 
 /// One event of the history.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,24 +34,19 @@ pub struct Recorder {
 
 impl Recorder {
     /// Starts watching every key from `start_revision` (inclusive).
-    pub async fn start(
-        mut client: Client,
-        start_revision: i64,
-    ) -> Result<Self, etcd_client::Error> {
-        let options = WatchOptions::new()
-            .with_all_keys()
-            .with_start_revision(start_revision);
-        let mut stream = client.watch(vec![0u8], Some(options)).await?;
+    pub async fn start(client: Client, start_revision: i64) -> Result<Self, etcd_client::Error> {
+        let mut stream =
+            Follow::from_revision(client, vec![0u8], Range::All, start_revision).await?;
         let history = Arc::new(Mutex::new(Vec::new()));
         let failed = Arc::new(Mutex::new(None));
         let (tx, changed) = watch::channel(0usize);
         let (sink, fail) = (history.clone(), failed.clone());
         let task = tokio::spawn(async move {
             loop {
-                match stream.message().await {
-                    Ok(Some(response)) => {
+                match stream.next().await {
+                    Ok(events) => {
                         let mut history = sink.lock().expect("recorder lock");
-                        for event in response.events() {
+                        for event in &events {
                             let Some(kv) = event.kv() else { continue };
                             history.push(Write {
                                 revision: kv.mod_revision(),
@@ -62,7 +61,6 @@ impl Recorder {
                         drop(history);
                         tx.send_replace(len);
                     }
-                    Ok(None) => break,
                     Err(e) => {
                         *fail.lock().expect("recorder lock") = Some(e.to_string());
                         tx.send_replace(usize::MAX);

@@ -17,7 +17,7 @@
 
 use std::collections::HashMap;
 
-use etcd_client::{Client, EventType, GetOptions, WatchOptions, WatchStream};
+use etcd_client::{Client, EventType, GetOptions};
 use serde_json::Value;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 use tokio::task::JoinHandle;
@@ -25,6 +25,7 @@ use tokio::task::JoinHandle;
 use super::errors::FakeError;
 use super::shared::{self, Registry};
 use super::targets::{Change, Targets, due};
+use crate::etcd::{Follow, Range};
 
 /// Where the worker writes resource states.
 const STATE_PREFIX: &str = "/state/v2.0/";
@@ -33,9 +34,8 @@ const MONITORING_PREFIX: &str = "/monitoring/v2.0/";
 
 /// Starts watching `/state/` and syncing `targets`; the task ends when the fakes drop.
 pub(super) async fn start(client: Client, targets: Targets) -> Result<JoinHandle<()>, FakeError> {
-    let stream = client
-        .clone()
-        .watch(STATE_PREFIX, Some(WatchOptions::new().with_prefix()))
+    // A watch that survives etcd restarts (fault steps): no `/state` write is missed.
+    let stream = Follow::from_now(client.clone(), STATE_PREFIX, Range::Prefix)
         .await
         .map_err(|source| FakeError::SyncerWatch { source })?;
     let (tx, rx) = unbounded_channel();
@@ -83,8 +83,11 @@ struct Syncer {
 }
 
 impl Syncer {
-    async fn run(mut self, mut changes: UnboundedReceiver<Change>, mut states: WatchStream) {
+    async fn run(mut self, mut changes: UnboundedReceiver<Change>, mut states: Follow) {
         loop {
+            // Down (a fault step): nothing is reported or deleted until the agents are up;
+            // what happened meanwhile waits in the channel and the watch.
+            self.targets.until_up().await;
             tokio::select! {
                 // Changes first: a target created before a `/state` write is known when it lands.
                 biased;
@@ -95,9 +98,9 @@ impl Syncer {
                     }
                     None => return,
                 },
-                message = states.message() => match message {
-                    Ok(Some(response)) => {
-                        for event in response.events() {
+                message = states.next() => match message {
+                    Ok(events) => {
+                        for event in &events {
                             if event.event_type() != EventType::Put {
                                 continue;
                             }
@@ -106,7 +109,6 @@ impl Syncer {
                             }
                         }
                     }
-                    Ok(None) => return,
                     Err(e) => {
                         eprintln!("heatbed: collector syncer: the /state watch failed: {e}");
                         return;

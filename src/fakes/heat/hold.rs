@@ -11,9 +11,10 @@
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use etcd_client::{Client, EventType, GetOptions, WatchOptions};
+use etcd_client::{Client, EventType, GetOptions};
 use tokio::task::JoinHandle;
 
+use crate::etcd::{Follow, Range};
 use crate::fakes::FakeError;
 use crate::scenario::glob;
 
@@ -126,27 +127,18 @@ pub(super) async fn watch(
         written.put(kv.key());
     }
     let revision = now.header().map_or(0, |h| h.revision());
-    let mut stream = client
-        .watch(
-            "",
-            Some(
-                WatchOptions::new()
-                    .with_all_keys()
-                    .with_start_revision(revision + 1),
-            ),
-        )
+    // A watch that survives etcd restarts (fault steps).
+    let mut stream = Follow::from_revision(client, vec![0u8], Range::All, revision + 1)
         .await
         .map_err(fail)?;
     Ok(Some(tokio::spawn(async move {
         loop {
-            match stream.message().await {
-                Ok(Some(response)) => response
-                    .events()
+            match stream.next().await {
+                Ok(events) => events
                     .iter()
                     .filter(|e| e.event_type() == EventType::Put)
                     .filter_map(|e| e.kv())
                     .for_each(|kv| written.put(kv.key())),
-                Ok(None) => return,
                 Err(e) => {
                     eprintln!("heatbed: fake heat: the etcd watch for hold_until failed: {e}");
                     return;
