@@ -1,9 +1,9 @@
 //! The HTTP server under heatbed's own services (the fake Heat, the recording Heat proxy):
 //! hyper on a free loopback port, HTTP/1 and 2, every connection on its own task and every
-//! request handed to one async handler, so requests are answered concurrently. Dropping the
-//! handle stops accepting connections.
+//! request handed to one async handler, so requests are answered concurrently. A handler
+//! that answers [`close`] has the connection closed instead. Dropping the handle stops
+//! accepting connections.
 
-use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -17,6 +17,19 @@ use tokio::sync::watch;
 
 /// What a handler answers.
 pub(crate) type Response = hyper::Response<Full<Bytes>>;
+
+/// Marks a response the server must not send: the connection is closed instead (a fault
+/// step's outage that refuses). Also the error hyper is given to close it.
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error("closed without an answer (outage)")]
+pub(crate) struct Close;
+
+/// A response that closes the connection without an answer.
+pub(crate) fn close() -> Response {
+    let mut response = Response::new(Full::new(Bytes::new()));
+    response.extensions_mut().insert(Close);
+    response
+}
 
 /// A running server.
 pub(crate) struct Loopback {
@@ -48,7 +61,13 @@ where
             tokio::spawn(async move {
                 let service = service_fn(move |request| {
                     let answer = handler(request);
-                    async move { Ok::<_, Infallible>(answer.await) }
+                    async move {
+                        let answer = answer.await;
+                        match answer.extensions().get::<Close>() {
+                            Some(_) => Err(Close),
+                            None => Ok(answer),
+                        }
+                    }
                 });
                 // A connection error (the client went away) ends only this connection.
                 let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())

@@ -5,6 +5,7 @@ mod collector;
 mod heat;
 mod keystone;
 pub(crate) mod loopback;
+mod outage;
 mod unknown;
 
 use std::sync::Arc;
@@ -13,6 +14,7 @@ use wiremock::MockServer;
 
 pub use collector::FakeError;
 pub use heat::{HeatCall, HeldStack, ResourceEvent, ResourceHook};
+pub use outage::{Outage, OutageKind};
 
 use crate::scenario::{CollectorSpec, HeatSpec};
 
@@ -96,6 +98,22 @@ impl Fakes {
     /// of its scripted reports to etcd. Event-driven; the error names the pending targets.
     pub async fn collector_settled(&self, within: std::time::Duration) -> Result<(), FakeError> {
         self.collector.settled(within).await
+    }
+
+    /// Starts an outage of the fake Heat (fault step): the next requests (all of them
+    /// until [`Fakes::heat_recover`] when `outage.requests` is `None`) get the outage.
+    pub fn heat_outage(&self, outage: Outage) {
+        self.heat.outage(outage);
+    }
+
+    /// Ends the fake Heat's outage under way.
+    pub fn heat_recover(&self) {
+        self.heat.recover();
+    }
+
+    /// Takes the collector agents down (fault step; `false`) or brings them up.
+    pub fn collector_up(&self, up: bool) {
+        self.collector.set_up(up);
     }
 
     /// The collector agents' REST API.

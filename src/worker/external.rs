@@ -107,6 +107,11 @@ impl External {
         self.signal(Signal::SIGTERM);
         let _ = tokio::time::timeout(GRACE, self.child.wait()).await;
         // What ignored SIGTERM, or outlived the shell, goes now.
+        self.kill().await
+    }
+
+    /// Kills the process group at once (SIGKILL, as a crash) and returns what it printed.
+    pub async fn kill(mut self) -> String {
         self.signal(Signal::SIGKILL);
         let _ = self.child.wait().await;
         self.group = None;

@@ -52,6 +52,18 @@ impl Worker {
         }
     }
 
+    /// Kills the worker as a crash would (an external worker's process group gets SIGKILL,
+    /// the reference worker's tasks are aborted) and returns what it printed. The worker is
+    /// then [`Worker::None`] until started again ([`Worker::start`] with the same spec and
+    /// env is a restart).
+    pub async fn kill(&mut self) -> String {
+        match std::mem::replace(self, Worker::None) {
+            Worker::External(external) => external.kill().await,
+            Worker::Reference(reference) => reference.kill().await,
+            Worker::None => String::new(),
+        }
+    }
+
     /// Stops the worker and returns what it printed.
     pub async fn stop(self) -> String {
         match self {

@@ -3,6 +3,7 @@
 
 mod api;
 mod catalogue;
+mod down;
 mod heat;
 #[path = "../support/heat_client.rs"]
 mod heat_client;

@@ -8,6 +8,7 @@ mod journal;
 mod keystone;
 mod lifecycle;
 mod natives;
+mod outage;
 mod outputs;
 mod rules;
 mod support;

@@ -20,6 +20,14 @@ impl Respond for CollectorApi {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let method = request.method.as_str();
         let path = request.url.path().trim_end_matches('/');
+        if !self.targets.is_up() {
+            // Down (a fault step): like an agent behind a proxy whose backend is gone.
+            return ApiError {
+                status: 503,
+                message: "the collector agents are down".into(),
+            }
+            .response();
+        }
         let id = path
             .strip_prefix("/targets/")
             .filter(|id| !id.contains('/'));

@@ -111,6 +111,12 @@ impl CollectorFake {
         })
     }
 
+    /// Takes the agents down (the REST API answers 503, no `/monitoring` write or delete
+    /// until up) or brings them up; reports due meanwhile are written then, in order.
+    pub(super) fn set_up(&self, up: bool) {
+        self.targets.set_up(up);
+    }
+
     /// The hook the fake Heat calls for MonitoringTarget resources.
     pub(super) fn hook(&self) -> Arc<dyn ResourceHook> {
         Arc::new(hook::MonitoringTargetHook {

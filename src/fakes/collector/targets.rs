@@ -56,6 +56,8 @@ pub(super) struct Targets {
     inner: Arc<Mutex<State>>,
     /// Bumped whenever a target finished syncing: what [`Targets::pending`] waiters wake on.
     progress: Arc<watch::Sender<u64>>,
+    /// Whether the agents are up (a fault step takes them down).
+    up: Arc<watch::Sender<bool>>,
 }
 
 struct State {
@@ -89,7 +91,26 @@ impl Targets {
                 handled: 0,
             })),
             progress: Arc::new(watch::channel(0).0),
+            up: Arc::new(watch::channel(true).0),
         }
+    }
+
+    /// Takes the agents down (`false`: the REST API answers 503, nothing is written to
+    /// etcd) or brings them up again.
+    pub(super) fn set_up(&self, up: bool) {
+        self.up.send_replace(up);
+    }
+
+    /// Whether the agents are up.
+    pub(super) fn is_up(&self) -> bool {
+        *self.up.borrow()
+    }
+
+    /// Resolves once the agents are up.
+    pub(super) async fn until_up(&self) {
+        let mut up = self.up.subscribe();
+        // The sender lives in `self`: it cannot be gone while we borrow.
+        let _ = up.wait_for(|up| *up).await;
     }
 
     /// From now on, changes go to the syncer.

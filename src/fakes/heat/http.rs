@@ -30,6 +30,8 @@ pub(super) struct HttpResponse {
     pub(super) headers: Vec<(&'static str, String)>,
     pub(super) body: Option<Vec<u8>>,
     pub(super) delay: Duration,
+    /// Close the connection instead of answering (an outage that refuses).
+    pub(super) close: bool,
 }
 
 impl HttpResponse {
@@ -40,6 +42,7 @@ impl HttpResponse {
             headers: vec![("content-type", "application/json".into())],
             body: Some(body.to_string().into_bytes()),
             delay: Duration::ZERO,
+            close: false,
         }
     }
 
@@ -92,6 +95,9 @@ async fn answer(
     };
     if !response.delay.is_zero() {
         tokio::time::sleep(response.delay).await;
+    }
+    if response.close {
+        return loopback::close();
     }
     let mut built = hyper::Response::new(Full::new(Bytes::from(response.body.unwrap_or_default())));
     *built.status_mut() = hyper::StatusCode::from_u16(response.status)

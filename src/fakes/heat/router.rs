@@ -1,5 +1,6 @@
 //! The one responder of the fake Heat: checks the token, routes on method and path segments,
-//! applies the scenario's injected errors and latency, and writes the journal.
+//! applies the scenario's injected errors and latency and the outage under way (fault
+//! steps), and writes the journal.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -14,6 +15,7 @@ use super::state::{HeatState, Reply};
 use super::template::Template;
 use super::writes;
 use crate::fakes::keystone::Tokens;
+use crate::fakes::outage::OutageKind;
 
 /// Answers every request to the fake Heat.
 pub(super) struct HeatResponder {
@@ -75,12 +77,20 @@ impl HeatResponder {
             body: &body,
         };
         let stack_name = call.stack_name(&state);
-        let result = authorize(&self.tokens, request, &segments, &state.spec.project_id)
-            .and_then(|()| match &stack_name {
-                Some(name) => state.injected(name, &method).map_or(Ok(()), Err),
-                None => Ok(()),
-            })
-            .and_then(|()| route(&mut state, &call));
+        // An outage (fault step) comes before anything: the service is not there.
+        let outage = state.outage.take();
+        let result = match outage {
+            Some(OutageKind::Status(status)) => Err(HeatError::Injected { status }),
+            Some(OutageKind::Refused) => Err(HeatError::Injected { status: 0 }),
+            Some(OutageKind::Latency(_)) | None => {
+                authorize(&self.tokens, request, &segments, &state.spec.project_id)
+                    .and_then(|()| match &stack_name {
+                        Some(name) => state.injected(name, &method).map_or(Ok(()), Err),
+                        None => Ok(()),
+                    })
+                    .and_then(|()| route(&mut state, &call))
+            }
+        };
 
         let hidden = journal::hidden_parameters(
             body.as_ref()
@@ -97,6 +107,11 @@ impl HeatResponder {
             Ok(reply) => reply_response(reply),
             Err(error) => HttpResponse::error(&error),
         };
+        // Journaled with status 0: received, never answered.
+        response.close = outage == Some(OutageKind::Refused);
+        if response.close {
+            response.status = 0;
+        }
         let hooks = std::mem::take(
             &mut *state
                 .hook_log
@@ -115,7 +130,10 @@ impl HeatResponder {
             + stack_name
                 .and_then(|n| state.rule(&n).and_then(|r| r.latency))
                 .unwrap_or_default();
-        response.delay = latency;
+        response.delay = match outage {
+            Some(OutageKind::Latency(late)) => latency + late,
+            _ => latency,
+        };
         response
     }
 }
@@ -265,6 +283,7 @@ fn reply_response(reply: Reply) -> HttpResponse {
             headers: Vec::new(),
             body: None,
             delay: std::time::Duration::ZERO,
+            close: false,
         },
     };
     if let Some(location) = reply.location {

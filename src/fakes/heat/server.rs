@@ -104,6 +104,16 @@ impl HeatFake {
             .insert(resource_type.to_string(), Arc::new(noted));
     }
 
+    /// Starts an outage (fault step); it ends after its requests or at [`Self::recover`].
+    pub(in crate::fakes) fn outage(&self, outage: crate::fakes::Outage) {
+        self.lock().outage.open(outage);
+    }
+
+    /// Ends the outage under way.
+    pub(in crate::fakes) fn recover(&self) {
+        self.lock().outage.close();
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, state::HeatState> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }

@@ -38,6 +38,8 @@ pub(super) struct HeatState {
     created: HashMap<String, usize>,
     /// The keys written to etcd that `hold_until` rules wait for.
     pub(super) written: Arc<Written>,
+    /// The outage under way (fault steps).
+    pub(super) outage: crate::fakes::outage::Window,
 }
 
 /// A successful answer.
@@ -85,6 +87,7 @@ impl HeatState {
         ));
         HeatState {
             written,
+            outage: Default::default(),
             spec,
             world,
             hooks: Hooks::new(),

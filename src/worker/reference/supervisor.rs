@@ -39,6 +39,19 @@ impl Reference {
         Reference { stop, tasks, log }
     }
 
+    /// Kills both components as a crash would (their tasks aborted where they are: no last
+    /// etcd write, no lease revoked) and returns the log.
+    pub async fn kill(self) -> String {
+        for task in &self.tasks {
+            task.abort();
+        }
+        for task in self.tasks {
+            let _ = task.await;
+        }
+        self.log.line("reference", "killed");
+        self.log.take()
+    }
+
     /// Stops both components and returns the log.
     pub async fn stop(self) -> String {
         let _ = self.stop.send(true);

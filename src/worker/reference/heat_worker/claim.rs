@@ -67,9 +67,16 @@ where
                     (run.clone(), freed.clone(), etcd.clone(), log.clone());
                 while jobs.try_join_next().is_some() {}
                 jobs.spawn(async move {
-                    let keeper = tokio::spawn(keep_alive(etcd, claim.lease, slots.claim_ttl, log));
+                    // Aborted with the job too (the worker killed): a dead worker's claim
+                    // must expire, not be kept alive by a task that outlived it.
+                    let keeper = AbortOnDrop(tokio::spawn(keep_alive(
+                        etcd,
+                        claim.lease,
+                        slots.claim_ttl,
+                        log,
+                    )));
                     run(claim).await;
-                    keeper.abort();
+                    drop(keeper);
                     drop(permit);
                     freed.notify_one();
                 });
@@ -210,6 +217,15 @@ pub(crate) async fn try_claim(
     } else {
         let _ = etcd.lease_revoke(lease).await;
         Ok(None)
+    }
+}
+
+/// A task aborted when this is dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

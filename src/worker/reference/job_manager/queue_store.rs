@@ -75,6 +75,31 @@ pub(crate) async fn promote(
     Ok(())
 }
 
+/// Puts an orphaned job back on the ready queue: one in `/jobs/all` that is in no queue
+/// (its worker's claim expired with the worker: a crash), if that is still so.
+pub(crate) async fn requeue(
+    client: &mut Client,
+    id: &str,
+    handler: &str,
+) -> Result<bool, StoreError> {
+    let all = all_key(id);
+    let absent = ["ready", "waiting", "working", "finished"]
+        .map(|queue| format!("/jobs/{queue}/{id}"))
+        .map(|key| Compare::create_revision(key, CompareOp::Equal, 0));
+    let mut when = vec![Compare::create_revision(
+        all.as_str(),
+        CompareOp::Greater,
+        0,
+    )];
+    when.extend(absent);
+    let txn =
+        Txn::new()
+            .when(when)
+            .and_then([TxnOp::put(format!("/jobs/ready/{id}"), handler, None)]);
+    let response = client.txn(txn).await.map_err(failed("requeue", &all))?;
+    Ok(response.succeeded())
+}
+
 /// Removes a finished job: `/jobs/working`, `/jobs/all` and `/jobs/finished` (and a stray
 /// ready/waiting entry, which a finished job cannot have).
 pub(crate) async fn retire(client: &mut Client, id: &str) -> Result<(), StoreError> {

@@ -161,13 +161,15 @@ async fn resync(manager: &mut Manager) -> Result<i64, LoopError> {
 }
 
 /// Rebuilds unfinished jobs from `/jobs/all`, promotes waiting jobs whose dependencies are
-/// gone and retires jobs already in `/jobs/finished`.
+/// gone, re-queues jobs no queue holds (their worker died and its claim's lease expired:
+/// ESI-SPEC §9 item 2 leaves this open; without it the job would be lost) and retires jobs
+/// already in `/jobs/finished`.
 async fn recover_jobs(
     manager: &mut Manager,
     jobs: &[(String, Vec<u8>, i64)],
 ) -> Result<(), StoreError> {
     let mut all = BTreeMap::new();
-    let (mut waiting, mut finished) = (HashSet::new(), vec![]);
+    let (mut waiting, mut queued, mut finished) = (HashSet::new(), HashSet::new(), vec![]);
     for (key, value, mod_revision) in jobs {
         if let Some(id) = key.strip_prefix("/jobs/all/") {
             all.insert((*mod_revision, id.to_string()), value.clone());
@@ -175,6 +177,11 @@ async fn recover_jobs(
             waiting.insert(id.to_string());
         } else if let Some(id) = key.strip_prefix("/jobs/finished/") {
             finished.push(id.to_string());
+        } else if let Some(id) = ["/jobs/ready/", "/jobs/working/"]
+            .iter()
+            .find_map(|queue| key.strip_prefix(queue))
+        {
+            queued.insert(id.to_string());
         }
     }
     for ((_, id), value) in &all {
@@ -210,6 +217,15 @@ async fn recover_jobs(
         manager.handlers.insert(id.clone(), handler.to_string());
         if !waits && waiting.contains(id) {
             store::promote(&mut manager.client, id, handler).await?;
+        } else if !waits
+            && !queued.contains(id)
+            && !finished.contains(id)
+            && store::requeue(&mut manager.client, id, handler).await?
+        {
+            manager.log.line(
+                "job_manager",
+                format!("Job {id} is in no queue (its worker died); moved to ready."),
+            );
         }
     }
     for id in finished {
