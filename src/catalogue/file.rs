@@ -60,6 +60,15 @@ pub fn to_yaml(scenario: &Scenario) -> Result<String, String> {
 
 fn step(kind: &StepKind) -> Value {
     match kind {
+        StepKind::Fault(fault) => {
+            let mut out = json!({"action": "fault"});
+            if let (Value::Object(out), Ok(Value::Object(fields))) =
+                (&mut out, serde_json::to_value(fault.to_file()))
+            {
+                out.extend(fields);
+            }
+            out
+        }
         StepKind::Gohan { op, key, body } => {
             let op = match op {
                 GohanOp::Create => "create",

@@ -182,13 +182,17 @@ impl Embedded {
     /// Restarts every killed member on its data directory and ports and waits until it
     /// answers (a cluster: until it has a leader again); their names.
     pub(super) async fn restart(&mut self) -> Result<Vec<String>, EtcdError> {
+        // All at once: members of a cluster that lost its quorum answer only together.
+        let killed: Vec<usize> = (0..self.members.len())
+            .filter(|i| self.members[*i].child.is_none())
+            .collect();
+        for i in &killed {
+            self.members[*i].spawn()?;
+        }
         let mut restarted = Vec::new();
-        for i in 0..self.members.len() {
-            if self.members[i].child.is_none() {
-                self.members[i].spawn()?;
-                self.wait_member(i).await?;
-                restarted.push(self.members[i].name.clone());
-            }
+        for i in killed {
+            self.wait_member(i).await?;
+            restarted.push(self.members[i].name.clone());
         }
         if self.members.len() > 1 {
             wait_leader(&self.endpoints()).await?;

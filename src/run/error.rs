@@ -183,6 +183,14 @@ pub enum StepError {
     /// A wait step ran out of time.
     #[error("{0}")]
     WaitTimeout(Box<WaitTimeout>),
+    /// A fault step could not be applied.
+    #[error("fault `{fault}` failed: {message}")]
+    Fault {
+        /// The fault, as written (`etcd: kill`).
+        fault: String,
+        /// Why.
+        message: String,
+    },
 }
 
 /// A wait step that ran out of time: what it waited for and what etcd holds near its key.

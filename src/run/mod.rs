@@ -3,6 +3,7 @@
 
 mod capture;
 mod checkpoints;
+mod control;
 mod error;
 mod keyspace;
 mod recorder;
@@ -15,4 +16,6 @@ pub use error::{MissingList, RunError, RunErrorKind, StepError, WaitTimeout};
 pub use keyspace::FinalKeyspace;
 pub use recorder::{Recorder, Write};
 pub use runner::{Outcome, run_on, run_scenario, run_scenario_until};
+pub(crate) use steps::validate_fault;
+pub use steps::{CollectorFault, EtcdFault, Fault, FaultStep, HeatFault, WorkerFault};
 pub use tokio_util::sync::CancellationToken;

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::capture::{Captured, Missing, capture, missing};
 use super::checkpoints::all_found;
+use super::control::{Control, WorkerOwner};
 use super::error::{RunError, RunErrorKind};
 use super::keyspace::{self, FinalKeyspace};
 use super::recorder::{Recorder, Write};
@@ -13,7 +14,7 @@ use super::steps::{self, StepContext};
 use crate::etcd::{Etcd, EtcdError};
 use crate::fakes::Fakes;
 use crate::scenario::{Scenario, WorkerSpec};
-use crate::worker::{Worker, WorkerEnv};
+use crate::worker::WorkerEnv;
 use tokio_util::sync::CancellationToken;
 
 /// A run: complete when returned as `Ok`, partial when carried by a [`RunError`].
@@ -102,20 +103,26 @@ pub async fn run_scenario_until(
         })?;
     let env = WorkerEnv::new(etcd, &fakes);
     let spec = worker.unwrap_or(&scenario.worker);
-    let mut worker = Worker::start(spec, &env)
+    let (mut worker, handle) = WorkerOwner::start(spec, &env)
         .await
         .map_err(|e| fail(RunErrorKind::Worker(e), String::new()))?;
+    let control = Control {
+        etcd,
+        fakes: &fakes,
+        worker: handle,
+    };
 
     let interrupted = || RunErrorKind::Interrupted {
         missing: missing(scenario, &recorder.snapshot()).into(),
     };
     let result = tokio::select! {
-        result = drive(scenario, &recorder, client.clone(), &mut worker, &fakes) => result,
+        result = drive(scenario, &recorder, client.clone(), &mut worker, &control) => result,
         () = stop.cancelled() => Err(interrupted()),
     };
+    drop(control);
     let keyspace = match &result {
         Ok(_) => {
-            let settle = !matches!(worker, Worker::None);
+            let settle = !matches!(spec, WorkerSpec::None);
             tokio::select! {
                 keyspace = keyspace::capture(scenario, &recorder, client.clone(), settle) => keyspace,
                 () = stop.cancelled() => Err(interrupted()),
@@ -161,12 +168,14 @@ async fn drive(
     scenario: &Scenario,
     recorder: &Recorder,
     client: etcd_client::Client,
-    worker: &mut Worker,
-    fakes: &Fakes,
+    worker: &mut WorkerOwner,
+    control: &Control<'_>,
 ) -> Result<Vec<Write>, RunErrorKind> {
+    let fakes = control.fakes;
     let ctx = StepContext {
         client: client.clone(),
         recorder,
+        control,
     };
     for (i, step) in scenario.steps.iter().enumerate() {
         let at = || {
@@ -177,15 +186,16 @@ async fn drive(
                 step.line
             )
         };
-        // A worker that exits is noticed at once, not when a step times out.
-        tokio::select! {
-            applied = steps::apply(&ctx, &step.kind) => applied.map_err(|source| RunErrorKind::Step {
+        // A worker that exits is noticed at once, not when a step times out; the worker
+        // faults a step asks for are served meanwhile.
+        match worker.around(steps::apply(&ctx, &step.kind)).await {
+            Ok(applied) => applied.map_err(|source| RunErrorKind::Step {
                 number: i + 1,
                 action: step.kind.action(),
                 line: step.line,
                 source: Box::new(source),
             })?,
-            status = worker.exited() => {
+            Err(status) => {
                 let history = caught_up(recorder, client.clone()).await?;
                 return Err(RunErrorKind::WorkerExited {
                     status,

@@ -123,7 +123,12 @@ pub enum StepFile {
     Delete(DeleteStep),
     /// Wait until a key reaches a condition.
     Wait(WaitStep),
+    /// Take a piece of the world away (etcd, the worker, Heat, the collector) or bring it
+    /// back.
+    Fault(FaultStep),
 }
+
+pub use crate::run::FaultStep;
 
 /// `action: gohan`.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -317,6 +322,7 @@ tagged! { StepFile, "action", {
     "put" => Put,
     "delete" => Delete,
     "wait" => Wait,
+    "fault" => Fault,
 } }
 
 tagged! { RedactionFile, "kind", {

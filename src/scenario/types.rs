@@ -129,6 +129,8 @@ pub enum StepKind {
         /// Deadline.
         timeout: Duration,
     },
+    /// A fault: etcd, the worker, Heat or the collector taken away or brought back.
+    Fault(crate::run::Fault),
 }
 
 impl StepKind {
@@ -139,6 +141,7 @@ impl StepKind {
             StepKind::Put { .. } => "put",
             StepKind::Delete { .. } => "delete",
             StepKind::Wait { .. } => "wait",
+            StepKind::Fault(_) => "fault",
         }
     }
 }

@@ -234,6 +234,7 @@ fn step_kind(base: &Path, step: StepFile) -> Result<StepKind, FieldError> {
             };
             StepKind::Put { key, value }
         }
+        StepFile::Fault(fault) => StepKind::Fault(crate::run::validate_fault(fault)?),
         StepFile::Delete(DeleteStep { key, prefix }) => {
             check_key(&key)?;
             StepKind::Delete { key, prefix }

@@ -1,15 +1,20 @@
 //! One file per step kind; this module only dispatches.
 
 mod delete;
+mod fault;
 mod gohan;
 mod put;
 mod wait;
 
 use etcd_client::Client;
 
+use super::control::Control;
 use super::error::StepError;
 use super::recorder::Recorder;
 use crate::scenario::StepKind;
+
+pub(crate) use fault::validate as validate_fault;
+pub use fault::{CollectorFault, EtcdFault, Fault, FaultStep, HeatFault, WorkerFault};
 
 /// What a step can reach.
 pub(crate) struct StepContext<'a> {
@@ -17,6 +22,8 @@ pub(crate) struct StepContext<'a> {
     pub client: Client,
     /// The history being recorded (wait steps wake on it).
     pub recorder: &'a Recorder,
+    /// etcd, the fakes and the worker, for fault steps.
+    pub control: &'a Control<'a>,
 }
 
 /// Runs one step.
@@ -31,6 +38,7 @@ pub(crate) async fn apply(ctx: &StepContext<'_>, step: &StepKind) -> Result<(), 
             condition,
             timeout,
         } => wait::apply(ctx, key, *prefix, condition, *timeout).await,
+        StepKind::Fault(fault) => fault::apply(ctx.control, fault).await,
     }
 }
 
