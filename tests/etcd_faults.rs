@@ -163,3 +163,29 @@ fn cluster_choices_parse_and_print() {
         assert!(bad.parse::<Backend>().is_err(), "{bad}");
     }
 }
+
+#[tokio::test]
+async fn a_fault_step_on_an_etcd_heatbed_did_not_start_is_a_clear_run_error() {
+    if !etcd_binary() {
+        return;
+    }
+    let own = Backend::Embedded.start().await.expect("etcd");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("kill.yaml");
+    std::fs::write(
+        &path,
+        "name: kill\nworker: {kind: none}\nsteps:\n  - {action: fault, etcd: kill}\n",
+    )
+    .expect("scenario");
+    let scenario = heatbed::scenario::load(&path).expect("loads");
+    let external = Backend::External(own.endpoints().to_vec());
+    let error = heatbed::run::run_on(&external, &scenario)
+        .await
+        .expect_err("refused");
+    let message = error.to_string();
+    assert!(message.contains("step 1 (`fault`, line 4)"), "{message}");
+    assert!(
+        message.contains("fault `etcd: kill` failed") && message.contains("an external etcd"),
+        "{message}"
+    );
+}
