@@ -89,6 +89,8 @@ pub(super) struct Judged {
     pub(super) recorded: Vec<String>,
     /// Why the run stopped early, for a partial run.
     pub(super) error: Option<String>,
+    /// The invariants checked from the run's history (`None`: not checked).
+    pub(super) invariants: Option<heatbed::run::Invariants>,
 }
 
 impl Judged {
@@ -183,6 +185,9 @@ impl Report {
             println!("  # final keyspace [keyspace]: {}", status.word());
             self.print_status(status);
         }
+        if let Some(invariants) = &judged.invariants {
+            println!("  invariants: {}", invariants.summary());
+        }
         for mismatch in &judged.recorded {
             println!("    differs from the recording: {mismatch}");
         }
@@ -228,6 +233,7 @@ impl Report {
             "orphans": judged.orphans,
             "recorded_mismatches": judged.recorded,
             "error": judged.error,
+            "invariants": judged.invariants,
         }));
     }
 

@@ -187,6 +187,7 @@ fn judge(
         orphans,
         recorded,
         error,
+        invariants: outcome.invariants.clone(),
     }
 }
 

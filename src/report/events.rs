@@ -305,6 +305,7 @@ mod tests {
             ],
             missing: Vec::new(),
             keyspace: None,
+            invariants: None,
             worker_log: String::new(),
             history: vec![
                 write(2, "/config/v2.0/lb/1"),

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::capture::Missing;
+use super::invariants::Invariants;
 use super::runner::Outcome;
 use crate::etcd::EtcdError;
 use crate::scenario::Scenario;
@@ -136,6 +137,9 @@ pub enum RunErrorKind {
     /// The watch on etcd's history broke.
     #[error("recording etcd's history failed: {0}")]
     Recorder(String),
+    /// The run ended but its history breaks an invariant (the checkpoints are kept).
+    #[error("invariants broken: {0}")]
+    Invariants(Box<Invariants>),
     /// A fake service could not be started.
     #[error("fake {service}: {message}")]
     Fake {

@@ -4,6 +4,7 @@
 mod capture;
 mod checkpoints;
 mod error;
+mod invariants;
 mod keyspace;
 mod recorder;
 mod runner;
@@ -12,6 +13,9 @@ mod steps;
 pub use capture::{Captured, Missing};
 pub use checkpoints::contains;
 pub use error::{MissingList, RunError, RunErrorKind, StepError, WaitTimeout};
+pub use invariants::{
+    Check, Counts, Invariant, Invariants, Violation, ViolationKind, check as check_invariants,
+};
 pub use keyspace::FinalKeyspace;
 pub use recorder::{Recorder, Write};
 pub use runner::{Outcome, run_on, run_scenario, run_scenario_until};
