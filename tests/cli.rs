@@ -171,6 +171,40 @@ fn json_format_reports_every_checkpoint() {
 }
 
 #[test]
+fn reports_show_the_invariants_of_a_run_with_a_worker() {
+    let scenarios = [
+        "scenarios/external_worker_env.yaml",
+        "scenarios/gohan_writes.yaml",
+    ];
+    let out = heatbed(&[&["run", "--format", "json"], &scenarios[..]].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    let invariants = &report["scenarios"][0]["invariants"];
+    assert_eq!(invariants["counts"]["config_versions"], 2, "{invariants}");
+    assert_eq!(invariants["counts"]["lost"], 0, "{invariants}");
+    assert_eq!(invariants["counts"]["duplicated"], 0, "{invariants}");
+    let checks = invariants["checks"].as_array().unwrap();
+    assert_eq!(checks.len(), 5, "{invariants}");
+    assert!(
+        checks
+            .iter()
+            .all(|c| c["violations"] == serde_json::json!([]))
+    );
+    assert_eq!(checks[0]["invariant"], "one_job_per_config_version");
+    // Without a worker there is nothing to check.
+    assert!(report["scenarios"][1]["invariants"].is_null(), "{report}");
+
+    let out = heatbed(&[&["run"], &scenarios[..1]].concat());
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(
+            "  invariants: 0 jobs, 0 lost, 0 duplicated, 0 state regressions, 0 leftover /jobs keys\n"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn list_names_every_scenario() {
     let out = heatbed(&["list"]);
     let stdout = text(&out.stdout);

@@ -3,7 +3,7 @@
 //! checkpoints that happened are kept.
 
 use heatbed::etcd::Backend;
-use heatbed::run::{Invariant, RunError, RunErrorKind, ViolationKind, run_scenario};
+use heatbed::run::{Invariant, RunError, RunErrorKind, ViolationKind, Write, run_scenario};
 use heatbed::scenario::load;
 
 const STATE: &str = "/state/v2.0/networks/n-1";
@@ -101,4 +101,100 @@ async fn two_jobs_for_one_config_version_fail_the_run_as_duplicated() {
         .expect("checked")
         .counts;
     assert_eq!((counts.jobs, counts.duplicated, counts.lost), (2, 1, 0));
+}
+
+/// One event of a recorded etcd watcher log, with the time its watcher consumed it.
+fn watcher_events(log: &str) -> Vec<(String, String, Option<Vec<u8>>)> {
+    let is_log_line = |l: &str| {
+        l.len() > 24
+            && l.as_bytes()[4] == b'-'
+            && l.as_bytes()[19] == b','
+            && l[..4].chars().all(|c| c.is_ascii_digit())
+    };
+    let mut events = vec![];
+    let (mut time, mut lines) = (String::new(), log.lines().peekable());
+    while let Some(line) = lines.next() {
+        if is_log_line(line) {
+            time = line[..23].to_string();
+            continue;
+        }
+        let Some(rest) = line.strip_prefix(" action=[") else {
+            continue;
+        };
+        let (action, rest) = rest.split_once("], key=[").expect("action and key");
+        let key = rest.trim_end_matches("],").to_string();
+        let mut value = lines
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches(" value=[")
+            .to_string();
+        while let Some(next) = lines.peek().filter(|l| !is_log_line(l)) {
+            value.push('\n');
+            value.push_str(next);
+            lines.next();
+        }
+        let value = value
+            .trim_end()
+            .strip_suffix(']')
+            .unwrap_or(&value)
+            .to_string();
+        let put = action != "delete" && !value.is_empty();
+        events.push((time.clone(), key, put.then(|| value.into_bytes())));
+    }
+    events
+}
+
+#[test]
+fn the_recorded_system_holds_every_invariant_its_watcher_logs_can_show() {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/recorded/esi/05_load_balancer/result_log/04_etcd_watcher_log"
+    );
+    let mut events = vec![];
+    for name in ["config", "jobs", "state"] {
+        let log = std::fs::read_to_string(format!("{dir}/etcd-{name}-watcher.log")).unwrap();
+        events.extend(watcher_events(&log));
+    }
+    // One order across the logs: the time each watcher consumed the event (stable: a log's
+    // own order is kept). etcd v2's directory node `/jobs/all` (set with no value) is no key.
+    events.sort_by(|a, b| a.0.cmp(&b.0));
+    let history: Vec<Write> = events
+        .into_iter()
+        .filter(|(_, key, _)| key != "/jobs/all")
+        .enumerate()
+        .map(|(i, (_, key, value))| Write {
+            revision: i as i64 + 1,
+            key,
+            value,
+        })
+        .collect();
+    let invariants = heatbed::run::check_invariants(&history);
+    assert!(invariants.hold(), "{invariants}");
+    let counts = invariants.counts;
+    assert_eq!(counts.jobs, 32, "{counts:?}");
+    assert_eq!(counts.config_versions, 45, "{counts:?}");
+
+    // Not vacuous: without the worker's last `/state` write, its job never ended.
+    let mut without = history.clone();
+    let last = without
+        .iter()
+        .rposition(|w| {
+            w.key.starts_with("/state/")
+                && w.value
+                    .as_deref()
+                    .is_some_and(|v| String::from_utf8_lossy(v).contains("_COMPLETED"))
+        })
+        .expect("the worker wrote /state");
+    let key = without.remove(last).key;
+    let broken = heatbed::run::check_invariants(&without);
+    let kinds: Vec<ViolationKind> = broken
+        .broken()
+        .flat_map(|c| c.violations.iter().map(|v| v.kind))
+        .collect();
+    assert_eq!(kinds, [ViolationKind::NoFinalState], "{broken}");
+    assert!(
+        broken.to_string().contains(&format!("no final {key}")),
+        "{broken}"
+    );
+    assert_eq!(broken.counts.lost, 1);
 }

@@ -165,7 +165,8 @@ pub(super) fn shown(raw: &[u8]) -> String {
     }
 }
 
-/// Every job created (the first put of each `/jobs/all/<id>`, and a put after a delete).
+/// Every job created (the first put of each `/jobs/all/<id>`, and a put after a delete) that
+/// names its resource.
 fn jobs(job_keys: &[&Write], configs: &[ConfigVersion]) -> Vec<Job> {
     let mut live = std::collections::BTreeSet::new();
     let mut jobs = Vec::new();
@@ -178,15 +179,15 @@ fn jobs(job_keys: &[&Write], configs: &[ConfigVersion]) -> Vec<Job> {
                 live.remove(id);
             }
             Some(raw) if live.insert(id) => {
-                let fields = JobFields::from_value(raw).or_else(|| JobFields::from_id(id));
-                let (path, version) = match fields {
-                    Some(f) => (resource_path(&f.type_, &f.resource_id, configs), f.version),
-                    None => (String::new(), None),
+                // A key that names no resource is no job (it still must not outlive the run).
+                let Some(fields) = JobFields::from_value(raw).or_else(|| JobFields::from_id(id))
+                else {
+                    continue;
                 };
                 jobs.push(Job {
                     id: id.to_string(),
-                    path,
-                    version,
+                    path: resource_path(&fields.type_, &fields.resource_id, configs),
+                    version: fields.version,
                     revision: write.revision,
                 });
             }
