@@ -198,3 +198,47 @@ fn the_recorded_system_holds_every_invariant_its_watcher_logs_can_show() {
     );
     assert_eq!(broken.counts.lost, 1);
 }
+
+/// A job that fails is fine by definition: the reference worker, with Heat failing the create
+/// and answering 503 twice, ends each job in one final `/state` (`CREATE_FAILED`, then the
+/// modify that depended on it): nothing lost, nothing duplicated.
+#[tokio::test]
+async fn failing_heat_leaves_no_job_lost_or_duplicated() {
+    let template = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/fixtures/05_load_balancer/config_v2.0_heat_templates_network.json"
+    );
+    let yaml = format!(
+        "name: failing\nworker: {{kind: reference}}\ntimeout: 30s\n\
+         heat:\n  stacks:\n    - match: network_*\n      fail: [{{action: create, reason: boom}}]\n      http_error: {{count: 2}}\n\
+         steps:\n\
+         - {{action: put, key: /config/v2.0/heat_templates/network, file: '{template}'}}\n\
+         - {{action: gohan, op: create, path: /v2.0/networks/n-1, body: {{id: n-1, name: net}}}}\n\
+         - {{action: gohan, op: update, path: /v2.0/networks/n-1, body: {{id: n-1, name: net2}}}}\n\
+         documents:\n  - name: state\n    title: State\n    checkpoints:\n\
+         \x20     - {{key: {STATE}, matching: {{version: 2}}}}\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("failing.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    let scenario = load(&path).unwrap_or_else(|e| panic!("{e}"));
+    let etcd = Backend::Embedded.start().await.expect("etcd");
+    let outcome = run_scenario(&scenario, &etcd, None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let invariants = outcome.invariants.expect("a worker ran: checked");
+    assert!(invariants.hold(), "{invariants}");
+    let counts = invariants.counts;
+    assert_eq!(
+        (counts.jobs, counts.lost, counts.duplicated),
+        (2, 0, 0),
+        "{counts:?}"
+    );
+    let failed = outcome.history.iter().any(|w| {
+        w.key == STATE
+            && w.value
+                .as_deref()
+                .is_some_and(|v| String::from_utf8_lossy(v).contains("CREATE_FAILED"))
+    });
+    assert!(failed, "the create failed");
+}
