@@ -3,18 +3,20 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::layout::{ALL, ConfigVersion, FINISHED, Job, Layout, STATE, StateWrite, WORKING, shown};
+use super::index::Index;
+use super::layout::{ALL, ConfigVersion, FINISHED, JOBS, Layout, STATE, WORKING, shown};
 use super::report::{Check, Counts, Invariant, Invariants, Violation, ViolationKind};
 use crate::run::recorder::Write;
 
 /// Checks every invariant over `history` (a run's writes in revision order).
 pub fn check(history: &[Write]) -> Invariants {
     let layout = Layout::read(history);
-    let (claims, reclaimed) = claims(&layout);
+    let index = Index::new(&layout);
+    let (claims, reclaimed) = claims(&index);
     let checks = vec![
         Check {
             invariant: Invariant::OneJobPerConfigVersion,
-            violations: config_versions(&layout),
+            violations: config_versions(&index),
         },
         Check {
             invariant: Invariant::NoDoubleClaimOrExecution,
@@ -22,7 +24,7 @@ pub fn check(history: &[Write]) -> Invariants {
         },
         Check {
             invariant: Invariant::OneFinalState,
-            violations: final_states(&layout),
+            violations: final_states(&index),
         },
         Check {
             invariant: Invariant::StateVersionsNeverGoBack,
@@ -57,6 +59,18 @@ pub fn check(history: &[Write]) -> Invariants {
 /// Whether work may still be under way: a config version not answered yet, a job without its
 /// final `/state`, a `/jobs/` key still there. What a run waits out before it checks.
 pub(crate) fn pending(history: &[Write]) -> bool {
+    // While jobs are queued (the common case while waiting), no need for the whole check.
+    let mut live = BTreeSet::new();
+    for write in history.iter().filter(|w| w.key.starts_with(JOBS)) {
+        if write.value.is_some() {
+            live.insert(write.key.as_str());
+        } else {
+            live.remove(write.key.as_str());
+        }
+    }
+    if !live.is_empty() {
+        return true;
+    }
     check(history)
         .checks
         .iter()
@@ -70,44 +84,13 @@ fn subject(config: &ConfigVersion) -> String {
     format!("{}@{}", config.path, config.version)
 }
 
-/// The unit of work of job `id`: its resource's `<path>@<version>`, else the id.
-fn unit(layout: &Layout, id: &str) -> String {
-    match layout.jobs.iter().find(|j| j.id == id) {
-        Some(Job {
-            path,
-            version: Some(version),
-            ..
-        }) => format!("{path}@{version}"),
-        _ => id.to_string(),
-    }
-}
-
-fn jobs_of<'a>(layout: &'a Layout, path: &str, version: u64) -> Vec<&'a Job> {
-    layout
-        .jobs
-        .iter()
-        .filter(|j| j.path == path && j.version == Some(version))
-        .collect()
-}
-
-/// Final `/state/<path>` puts at `version` after `revision`.
-fn finals<'a>(layout: &'a Layout, path: &str, version: u64, after: i64) -> Vec<&'a StateWrite> {
-    layout
-        .states
-        .iter()
-        .filter(|s| {
-            s.path == path && s.version == Some(version) && s.revision > after && s.is_final()
-        })
-        .collect()
-}
-
 /// Every `/config` version: one job, or (no job) a final `/state` at that version, or
 /// superseded by a later version or a delete of the key.
-fn config_versions(layout: &Layout) -> Vec<Violation> {
+fn config_versions(index: &Index) -> Vec<Violation> {
     let mut violations = vec![];
-    for config in &layout.configs {
+    for config in &index.layout.configs {
         let key = format!("/config/{}", config.path);
-        let jobs = jobs_of(layout, &config.path, config.version);
+        let jobs = index.jobs_of(&config.path, config.version);
         if jobs.len() > 1 {
             violations.push(Violation {
                 kind: ViolationKind::DuplicateJob,
@@ -127,16 +110,23 @@ fn config_versions(layout: &Layout) -> Vec<Violation> {
             continue;
         }
         if !jobs.is_empty()
-            || !finals(layout, &config.path, config.version, config.revision).is_empty()
+            || !index
+                .finals(&config.path, config.version, config.revision)
+                .is_empty()
         {
             continue;
         }
-        let superseded = layout.configs.iter().any(|c| {
-            c.path == config.path && c.version > config.version && c.revision > config.revision
-        }) || layout
-            .config_deletes
-            .get(&config.path)
-            .is_some_and(|d| d.iter().any(|r| *r > config.revision));
+        let superseded = index
+            .configs
+            .get(config.path.as_str())
+            .into_iter()
+            .flatten()
+            .any(|c| c.version > config.version && c.revision > config.revision)
+            || index
+                .layout
+                .config_deletes
+                .get(&config.path)
+                .is_some_and(|d| d.iter().any(|r| *r > config.revision));
         if !superseded {
             violations.push(Violation {
                 kind: ViolationKind::Lost,
@@ -157,7 +147,7 @@ fn config_versions(layout: &Layout) -> Vec<Violation> {
 /// Claims (`/jobs/working/<id>`: a new reservation) and executions (`/jobs/finished/<id>`
 /// created). Returns the violations and the number of claims taken again after an earlier
 /// one was released unfinished.
-fn claims(layout: &Layout) -> (Vec<Violation>, usize) {
+fn claims(index: &Index) -> (Vec<Violation>, usize) {
     #[derive(Default)]
     struct Seen<'a> {
         claim: Option<&'a Write>,
@@ -167,7 +157,7 @@ fn claims(layout: &Layout) -> (Vec<Violation>, usize) {
     }
     let mut jobs: BTreeMap<&str, Seen> = BTreeMap::new();
     let (mut violations, mut reclaimed) = (vec![], 0);
-    for write in &layout.job_keys {
+    for write in &index.layout.job_keys {
         if let Some(id) = write.key.strip_prefix(FINISHED) {
             let seen = jobs.entry(id).or_default();
             if write.value.is_none() {
@@ -182,7 +172,7 @@ fn claims(layout: &Layout) -> (Vec<Violation>, usize) {
             if seen.finished.len() > 1 {
                 violations.push(violation(
                     ViolationKind::ExecutedTwice,
-                    unit(layout, id),
+                    index.unit(id),
                     &seen.finished,
                     format!("finished {} times", seen.finished.len()),
                 ));
@@ -197,13 +187,13 @@ fn claims(layout: &Layout) -> (Vec<Violation>, usize) {
                 Some(held) if held.value.as_ref() == Some(value) => {}
                 Some(held) => violations.push(violation(
                     ViolationKind::DoubleClaim,
-                    unit(layout, id),
+                    index.unit(id),
                     &[held, write],
                     "claimed by another reservation while the first claim was held".into(),
                 )),
                 None if !seen.finished.is_empty() => violations.push(violation(
                     ViolationKind::ClaimAfterFinish,
-                    unit(layout, id),
+                    index.unit(id),
                     &[seen.finished[0], write],
                     "claimed after it had finished".into(),
                 )),
@@ -235,9 +225,9 @@ fn violation(kind: ViolationKind, subject: String, writes: &[&Write], detail: St
 }
 
 /// Every job: exactly one final `/state` at its version after it was created.
-fn final_states(layout: &Layout) -> Vec<Violation> {
+fn final_states(index: &Index) -> Vec<Violation> {
     let mut violations = vec![];
-    for job in &layout.jobs {
+    for job in &index.layout.jobs {
         let state = format!("{STATE}{}", job.path);
         let Some(version) = job.version else {
             violations.push(Violation {
@@ -250,7 +240,7 @@ fn final_states(layout: &Layout) -> Vec<Violation> {
             });
             continue;
         };
-        let finals = finals(layout, &job.path, version, job.revision);
+        let finals = index.finals(&job.path, version, job.revision);
         match finals.len() {
             1 => {}
             0 => violations.push(Violation {

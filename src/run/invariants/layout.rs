@@ -2,7 +2,7 @@
 //! the job manager scheduled, the `/state` values the worker wrote. Keyed by layout only
 //! (prefixes, the job id's fields, the values' `version`), never by a resource name or id.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -79,7 +79,7 @@ pub(super) struct Layout<'a> {
 impl<'a> Layout<'a> {
     pub(super) fn read(history: &'a [Write]) -> Self {
         let mut layout = Layout::default();
-        let mut seen_versions = std::collections::BTreeSet::new();
+        let mut seen_versions = BTreeSet::new();
         for write in history {
             if let Some(path) = write.key.strip_prefix(CONFIG) {
                 match &write.value {
@@ -168,7 +168,14 @@ pub(super) fn shown(raw: &[u8]) -> String {
 /// Every job created (the first put of each `/jobs/all/<id>`, and a put after a delete) that
 /// names its resource.
 fn jobs(job_keys: &[&Write], configs: &[ConfigVersion]) -> Vec<Job> {
-    let mut live = std::collections::BTreeSet::new();
+    // Config paths by resource id (the path's last segment).
+    let mut paths: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for config in configs {
+        if let Some((_, id)) = config.path.rsplit_once('/') {
+            paths.entry(id).or_default().insert(config.path.as_str());
+        }
+    }
+    let mut live = BTreeSet::new();
     let mut jobs = Vec::new();
     for write in job_keys {
         let Some(id) = write.key.strip_prefix(ALL).filter(|id| !id.is_empty()) else {
@@ -186,7 +193,7 @@ fn jobs(job_keys: &[&Write], configs: &[ConfigVersion]) -> Vec<Job> {
                 };
                 jobs.push(Job {
                     id: id.to_string(),
-                    path: resource_path(&fields.type_, &fields.resource_id, configs),
+                    path: resource_path(&fields.type_, &fields.resource_id, &paths),
                     version: fields.version,
                     revision: write.revision,
                 });
@@ -238,16 +245,14 @@ impl JobFields {
 /// The `/config` path of a job's resource: the config path with its id whose collection is
 /// the type's plural (the heat worker's own rule for its `/state` key), else the only config
 /// path with that id, else `v2.0/<plural>/<id>`.
-fn resource_path(type_: &str, id: &str, configs: &[ConfigVersion]) -> String {
+fn resource_path(type_: &str, id: &str, paths: &BTreeMap<&str, BTreeSet<&str>>) -> String {
     let wanted = format!("v2.0/{}/{id}", plural(type_));
-    let candidates: std::collections::BTreeSet<&str> = configs
-        .iter()
-        .map(|c| c.path.as_str())
-        .filter(|p| p.rsplit_once('/').is_some_and(|(_, last)| last == id))
-        .collect();
-    match candidates.first() {
-        Some(only) if candidates.len() == 1 && !candidates.contains(wanted.as_str()) => {
-            (*only).to_string()
+    match paths.get(id) {
+        Some(candidates) if candidates.len() == 1 && !candidates.contains(wanted.as_str()) => {
+            candidates
+                .iter()
+                .next()
+                .map_or(wanted, |p| (*p).to_string())
         }
         _ => wanted,
     }

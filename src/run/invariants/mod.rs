@@ -3,6 +3,7 @@
 //! going back, no `/jobs/*` key left (ARCHITECTURE.md, "Checked after every run").
 
 mod checks;
+mod index;
 mod layout;
 mod report;
 
