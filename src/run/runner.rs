@@ -117,7 +117,7 @@ pub async fn run_scenario_until(
         result = drive(scenario, &recorder, client.clone(), &mut worker, &fakes) => result,
         () = stop.cancelled() => Err(interrupted()),
     };
-    let keyspace = match &result {
+    let mut keyspace = match &result {
         Ok(_) => {
             let settle = !matches!(worker, Worker::None);
             tokio::select! {
@@ -129,11 +129,15 @@ pub async fn run_scenario_until(
     };
     // The invariants are checked once the work the run set off is done (or the scenario's
     // timeout passed again): a run without a worker has nothing to check.
-    let check = result.is_ok() && keyspace.is_ok() && !matches!(worker, Worker::None);
+    let mut check = result.is_ok() && keyspace.is_ok() && !matches!(worker, Worker::None);
     if check {
         tokio::select! {
             () = work_done(scenario, &recorder) => {}
-            () = stop.cancelled() => {}
+            () = stop.cancelled() => {
+                // Stopped while waiting: an interrupted run, not a broken invariant.
+                check = false;
+                keyspace = Err(interrupted());
+            }
         }
     }
     let worker_log = worker.stop().await;
