@@ -102,7 +102,19 @@ fn golden_flows_reproduce_their_recordings() {
             "{}: nothing compared",
             scenario.id
         );
+        let invariants = outcome
+            .invariants
+            .expect("the reference worker ran: checked");
+        assert!(invariants.hold(), "{}: {invariants}", scenario.id);
+        println!("{}: invariants: {}", scenario.id, invariants.summary());
         if let Some(recorded) = recorded_dump(&scenario).map(|d| d.len()) {
+            // The last flow schedules every job the recorded run did, and no other.
+            let log = root().join(
+                "tests/recorded/esi/05_load_balancer/result_log/04_etcd_watcher_log/etcd-jobs-watcher.log",
+            );
+            let log = std::fs::read_to_string(log).unwrap();
+            let jobs = log.matches("action=[set], key=[/jobs/all/").count();
+            assert_eq!(invariants.counts.jobs, jobs, "{}: jobs", scenario.id);
             let captured = outcome
                 .keyspace
                 .as_ref()
