@@ -139,6 +139,11 @@ pub async fn run_scenario_until(
                 keyspace = Err(interrupted());
             }
         }
+        if let Some(failure) = recorder.failure() {
+            // The history is incomplete: nothing can be judged from it.
+            check = false;
+            keyspace = Err(RunErrorKind::Recorder(failure));
+        }
     }
     let worker_log = worker.stop().await;
     let journal = fakes.heat_journal();
