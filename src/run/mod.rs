@@ -7,7 +7,7 @@ mod error;
 mod keyspace;
 mod recorder;
 mod runner;
-mod steps;
+pub(crate) mod steps;
 
 pub use capture::{Captured, Missing};
 pub use checkpoints::contains;

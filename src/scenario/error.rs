@@ -49,3 +49,64 @@ pub enum LoadError {
         path: PathBuf,
     },
 }
+
+/// A value that is wrong, relative to the item being checked (a step, a rule, a document):
+/// the key path below that item (`.key`, `.report.statuses[2]`, empty for the item itself)
+/// and what is wrong, in the user's words. The caller adds the item's key and position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FieldError {
+    /// Key path below the item, starting with `.` (or empty).
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl FieldError {
+    /// An error at `field` (`.key`, or empty for the item itself).
+    pub(crate) fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The same error one level down: `item` (e.g. `.fail[2]`) goes before the field.
+    pub(crate) fn under(self, item: impl std::fmt::Display) -> Self {
+        FieldError {
+            field: format!("{item}{}", self.field),
+            message: self.message,
+        }
+    }
+
+    /// The same message at another field.
+    pub(crate) fn at(self, field: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            message: self.message,
+        }
+    }
+}
+
+/// A [`FieldError`] whose key path is complete (`heat.stacks[2].match`), at the position of
+/// the item it names (the item's own, or the nearest enclosing one the file model spans).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Located {
+    /// Where the item starts.
+    pub at: serde_saphyr::Location,
+    /// The full key path and message.
+    pub error: FieldError,
+}
+
+impl FieldError {
+    /// This error, below `item` (e.g. `heat.stacks[2]`), at `at`.
+    pub(crate) fn located(
+        self,
+        item: impl std::fmt::Display,
+        at: serde_saphyr::Location,
+    ) -> Located {
+        Located {
+            at,
+            error: self.under(item),
+        }
+    }
+}

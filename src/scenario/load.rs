@@ -88,13 +88,16 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<ScenarioFile, LoadError> 
     })
 }
 
-/// Items of these lists are `Spanned`, whose own `value` field shows up in key paths.
+/// These sections and the items of these lists are `Spanned`, whose own `value` field shows
+/// up in key paths.
 fn without_spans(key: &str) -> String {
     static SPANNED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(steps|documents|checkpoints|redactions)(\[\d+\])\.value")
-            .expect("valid regex")
+        regex::Regex::new(
+            r"^(name|worker|heat|collector|keyspace)\.value\b|\b(steps|documents|checkpoints|redactions|stacks|targets)(\[\d+\])\.value\b",
+        )
+        .expect("valid regex")
     });
-    SPANNED.replace_all(key, "$1$2").into_owned()
+    SPANNED.replace_all(key, "$1$2$3").into_owned()
 }
 
 /// serde-saphyr appends "at line X, column Y"; we print the position ourselves.

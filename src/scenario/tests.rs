@@ -34,15 +34,15 @@ fn loads_a_scenario_with_every_step_kind() {
     assert_eq!(scenario.steps.len(), 5);
     assert_eq!(scenario.steps[3].line, 7);
     match &scenario.steps[0].kind {
-        StepKind::Put { value, .. } => assert_eq!(value, br#"{"x":1}"#),
+        StepKind::Put(put) => assert_eq!(put.value, br#"{"x":1}"#),
         other => panic!("{other:?}"),
     }
     match &scenario.steps[1].kind {
-        StepKind::Put { value, .. } => assert_eq!(value, b"plain"),
+        StepKind::Put(put) => assert_eq!(put.value, b"plain"),
         other => panic!("{other:?}"),
     }
     match &scenario.steps[3].kind {
-        StepKind::Gohan { key, .. } => assert_eq!(key, "/config/v2.0/ports/p"),
+        StepKind::Gohan(gohan) => assert_eq!(gohan.key, "/config/v2.0/ports/p"),
         other => panic!("{other:?}"),
     }
     let second = &scenario.documents[0].checkpoints[1];
