@@ -25,7 +25,8 @@ pub(crate) use error::{FieldError, Located};
 pub use error::{LoadError, Position};
 pub(crate) use glob::glob;
 pub use heat::{
-    Failure, HeatFile, HoldFile, HttpError, HttpMethod, StackAction, StackRule, StackRuleFile,
+    Failure, FailureFile, HeatFile, HoldFile, HttpError, HttpMethod, StackAction, StackRule,
+    StackRuleFile,
 };
 pub use load::{discover, load};
 pub use model::{

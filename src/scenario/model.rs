@@ -157,7 +157,7 @@ pub struct JournalFile {
 }
 
 /// One numbered checkpoint: one write of one key.
-#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CheckpointFile {
     /// The exact key.

@@ -9,7 +9,7 @@ use crate::run::error::StepError;
 use crate::scenario::{FieldError, check_key};
 
 /// `action: delete`.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteStep {
     /// The etcd key.

@@ -14,7 +14,7 @@ use crate::run::error::StepError;
 use crate::scenario::FieldError;
 
 /// `action: gohan`.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GohanStep {
     /// create, update or delete.

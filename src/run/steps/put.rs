@@ -14,7 +14,7 @@ use crate::scenario::{FieldError, check_key};
 const MAX_PUT_FILE: u64 = 1536 * 1024;
 
 /// `action: put`.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PutStep {
     /// The etcd key.

@@ -11,7 +11,7 @@ macro_rules! step_kinds {
         $name:literal => $variant:ident($module:ident::$form:ident -> $step:ident)
     ),+ $(,)?) => {
         /// One step as written in a scenario file; `action` says which, and comes first.
-        #[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
         #[serde(tag = "action")]
         pub enum StepFile {
             $(

@@ -22,7 +22,7 @@ const SHOWN_BYTES: usize = 200;
 const DEFAULT_WAIT: Duration = Duration::from_secs(5);
 
 /// `action: wait`.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WaitStep {
     /// The etcd key.

@@ -35,7 +35,9 @@ mod file;
 mod spec;
 mod validate;
 
-pub use file::{HeatFile, HoldFile, HttpErrorFile, HttpMethod, StackAction, StackRuleFile};
+pub use file::{
+    FailureFile, HeatFile, HoldFile, HttpErrorFile, HttpMethod, StackAction, StackRuleFile,
+};
 pub use spec::{Failure, HeatSpec, HttpError, StackRule};
 pub(crate) use validate::{http_error, validate};
 
