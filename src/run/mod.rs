@@ -11,7 +11,7 @@ pub(crate) mod steps;
 
 pub use capture::{Captured, Missing};
 pub use checkpoints::contains;
-pub use error::{MissingList, RunError, RunErrorKind, StepError, WaitTimeout};
+pub use error::{ForeignValue, MissingList, RunError, RunErrorKind, StepError, WaitTimeout};
 pub use keyspace::FinalKeyspace;
 pub use recorder::{Recorder, Write};
 pub use runner::{Outcome, run_on, run_scenario, run_scenario_until};

@@ -95,7 +95,7 @@ pub async fn run_scenario_until(
             fail(
                 RunErrorKind::Fake {
                     service: e.service(),
-                    message: e.to_string(),
+                    source: Box::new(e),
                 },
                 String::new(),
             )
@@ -247,7 +247,7 @@ async fn settled(
         .await
         .map_err(|e| RunErrorKind::Fake {
             service: e.service(),
-            message: e.to_string(),
+            source: Box::new(e),
         })?;
     caught_up(recorder, client).await
 }

@@ -22,7 +22,7 @@ pub use collector::{
     TargetSelector,
 };
 pub(crate) use error::{FieldError, Located};
-pub use error::{LoadError, Position};
+pub use error::{InvalidKind, InvalidScenario, LoadError, Position};
 pub(crate) use glob::glob;
 pub use heat::{
     Failure, FailureFile, HeatFile, HoldFile, HttpError, HttpMethod, StackAction, StackRule,

@@ -9,7 +9,7 @@ use regex::Regex;
 use serde_saphyr::Spanned;
 
 use super::documents::glob_selector;
-use super::error::{FieldError, LoadError, Located, Position};
+use super::error::{FieldError, InvalidKind, LoadError, Located, Position};
 use super::model::{
     CommandWorker, KeyspaceFile, RedactionFile, ReferenceWorker, RegexRedaction, ScenarioFile,
     SortRedaction, WorkerFile,
@@ -28,14 +28,13 @@ pub(crate) const RECORDED_SLOTS: usize = 8;
 
 /// Validates a parsed file.
 pub(crate) fn validate(path: &Path, file: ScenarioFile) -> Result<Scenario, LoadError> {
-    let fail = |invalid: Located| LoadError::Invalid {
-        path: path.to_owned(),
-        position: Some(Position {
+    let fail = |invalid: Located| {
+        let position = Position {
             line: invalid.at.line(),
             column: invalid.at.column(),
-        }),
-        key: invalid.error.field,
-        message: invalid.error.message,
+        };
+        let kind = InvalidKind::Value(invalid.error.message);
+        LoadError::invalid(path, Some(position), invalid.error.field, kind)
     };
     if file.name.value.trim().is_empty() {
         return Err(fail(

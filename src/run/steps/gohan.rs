@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::context::{FileContext, StepAction, StepContext, StepForm, etcd_error};
 use crate::encoding::go_json;
-use crate::run::error::StepError;
+use crate::run::error::{ForeignValue, StepError};
 use crate::scenario::FieldError;
 
 /// `action: gohan`.
@@ -163,7 +163,7 @@ async fn apply(
     if !response.succeeded() {
         return Err(StepError::Foreign {
             key: key.into(),
-            message: "it changed while Gohan was writing it".into(),
+            problem: ForeignValue::Changed,
         });
     }
     Ok(())
@@ -180,21 +180,21 @@ fn encode(body: &Value, marked_for_deletion: bool, version: u64) -> String {
 
 /// The body and version of a stored Gohan value.
 fn stored(key: &str, raw: &[u8]) -> Result<(Value, u64), StepError> {
-    let foreign = |message: &str| StepError::Foreign {
+    let foreign = |problem: ForeignValue| StepError::Foreign {
         key: key.into(),
-        message: message.into(),
+        problem,
     };
-    let value: Value = serde_json::from_slice(raw).map_err(|_| foreign("not JSON"))?;
+    let value: Value = serde_json::from_slice(raw).map_err(|_| foreign(ForeignValue::NotJson))?;
     let version = value
         .get("version")
         .and_then(Value::as_u64)
-        .ok_or_else(|| foreign("no integer `version`"))?;
+        .ok_or_else(|| foreign(ForeignValue::NoVersion))?;
     let body = match value.get("body") {
         Some(Value::String(s)) => {
-            serde_json::from_str(s).map_err(|_| foreign("`body` is not JSON"))?
+            serde_json::from_str(s).map_err(|_| foreign(ForeignValue::BodyNotJson))?
         }
         Some(body @ Value::Object(_)) => body.clone(),
-        _ => return Err(foreign("no `body`")),
+        _ => return Err(foreign(ForeignValue::NoBody)),
     };
     Ok((body, version))
 }
