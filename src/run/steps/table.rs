@@ -24,7 +24,7 @@ macro_rules! step_kinds {
         crate::scenario::tagged! { StepFile, "action", { $($name => $variant),+ } }
 
         /// What a validated step does.
-        #[derive(Debug, Clone)]
+        #[derive(Debug, Clone, PartialEq)]
         pub enum StepKind {
             $(
                 $(#[doc = $doc])*
