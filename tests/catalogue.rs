@@ -44,7 +44,7 @@ fn a_template_no_one_has_seen_is_generated_and_passes() {
     let generated = generate(&templates[0], &templates).expect("generates");
     let created = |prefix: &str| {
         generated.scenario.steps.iter().find_map(|s| match &s.kind {
-            StepKind::Gohan { key, body, .. } if key.starts_with(prefix) => body.clone(),
+            StepKind::Gohan(gohan) if gohan.key.starts_with(prefix) => gohan.body.clone(),
             _ => None,
         })
     };
@@ -80,7 +80,7 @@ fn generated_scenarios_are_ordinary_scenario_files() {
             s.steps
                 .iter()
                 .filter_map(|s| match &s.kind {
-                    StepKind::Gohan { key, .. } => Some(key.clone()),
+                    StepKind::Gohan(gohan) => Some(gohan.key.clone()),
                     _ => None,
                 })
                 .collect()

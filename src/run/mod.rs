@@ -8,11 +8,11 @@ mod invariants;
 mod keyspace;
 mod recorder;
 mod runner;
-mod steps;
+pub(crate) mod steps;
 
 pub use capture::{Captured, Missing};
 pub use checkpoints::contains;
-pub use error::{MissingList, RunError, RunErrorKind, StepError, WaitTimeout};
+pub use error::{ForeignValue, MissingList, RunError, RunErrorKind, StepError, WaitTimeout};
 pub use invariants::{
     Check, Counts, Invariant, Invariants, Violation, ViolationKind, check as check_invariants,
 };

@@ -23,7 +23,7 @@ pub struct Write {
 pub struct Recorder {
     history: Arc<Mutex<Vec<Write>>>,
     changed: watch::Receiver<usize>,
-    failed: Arc<Mutex<Option<String>>>,
+    failed: Arc<Mutex<Option<Arc<etcd_client::Error>>>>,
     start_revision: i64,
     task: JoinHandle<()>,
 }
@@ -64,7 +64,7 @@ impl Recorder {
                     }
                     Ok(None) => break,
                     Err(e) => {
-                        *fail.lock().expect("recorder lock") = Some(e.to_string());
+                        *fail.lock().expect("recorder lock") = Some(Arc::new(e));
                         tx.send_replace(usize::MAX);
                         break;
                     }
@@ -113,7 +113,7 @@ impl Recorder {
     }
 
     /// Why the watch stopped, if it did.
-    pub fn failure(&self) -> Option<String> {
+    pub fn failure(&self) -> Option<Arc<etcd_client::Error>> {
         self.failed.lock().expect("recorder lock").clone()
     }
 }

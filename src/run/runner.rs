@@ -99,7 +99,7 @@ pub async fn run_scenario_until(
             fail(
                 RunErrorKind::Fake {
                     service: e.service(),
-                    message: e.to_string(),
+                    source: Box::new(e),
                 },
                 String::new(),
             )
@@ -301,7 +301,7 @@ async fn settled(
         .await
         .map_err(|e| RunErrorKind::Fake {
             service: e.service(),
-            message: e.to_string(),
+            source: Box::new(e),
         })?;
     caught_up(recorder, client).await
 }
