@@ -1,6 +1,5 @@
 //! Validating documents and their checkpoints (a part of [`super::validate`]).
 
-use regex::Regex;
 use serde_saphyr::Spanned;
 
 use super::model::{CheckpointFile, DocumentFile, JournalFile};
@@ -112,11 +111,7 @@ fn journal_filter(journal: JournalFile) -> Result<JournalFilter, FieldError> {
     if methods.is_empty() {
         return Err((".heat_journal.methods".into(), "names no method".into()));
     }
-    let stack = journal
-        .stack
-        .map(glob_selector)
-        .transpose()
-        .map_err(|m| (".heat_journal.stack".to_string(), m))?;
+    let stack = journal.stack.map(glob_selector);
     Ok(JournalFilter { methods, stack })
 }
 
@@ -129,7 +124,7 @@ fn checkpoint(number: usize, c: Spanned<CheckpointFile>) -> Result<Checkpoint, F
         }
         (None, Some(glob)) => {
             check_key(&glob).map_err(|(_, m)| (".pattern".to_string(), m))?;
-            glob_selector(glob).map_err(|m| (".pattern".to_string(), m))?
+            glob_selector(glob)
         }
         _ => {
             return Err((
@@ -174,17 +169,7 @@ fn checkpoint(number: usize, c: Spanned<CheckpointFile>) -> Result<Checkpoint, F
 }
 
 /// A glob as a key selector: `*` matches any run of characters, `?` one character; the rest
-/// is literal. A glob too large to compile is an error, not a panic.
-pub(super) fn glob_selector(glob: String) -> Result<KeySelector, String> {
-    let mut re = String::from("^");
-    for c in glob.chars() {
-        match c {
-            '*' => re.push_str(".*"),
-            '?' => re.push('.'),
-            c => re.push_str(&regex::escape(&c.to_string())),
-        }
-    }
-    re.push('$');
-    let regex = Regex::new(&re).map_err(|e| format!("`{glob}`: {e}"))?;
-    Ok(KeySelector::Pattern { glob, regex })
+/// is literal (matched by [`super::glob`], the one glob engine).
+pub(super) fn glob_selector(glob: String) -> KeySelector {
+    KeySelector::Pattern { glob }
 }

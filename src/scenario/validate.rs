@@ -175,7 +175,7 @@ fn keyspace(file: KeyspaceFile) -> Result<Keyspace, FieldError> {
         .enumerate()
         .map(|(i, glob)| {
             check_key(&glob)
-                .and_then(|()| glob_selector(glob).map_err(|m| (String::new(), m)))
+                .map(|()| glob_selector(glob))
                 .map_err(|(_, m)| (format!(".ignore[{i}]"), m))
         })
         .collect::<Result<_, _>>()?;
@@ -317,10 +317,7 @@ fn check_gohan_path(path: &str) -> Result<(), String> {
 
 fn redaction(r: RedactionFile) -> Result<Redaction, String> {
     Ok(match r {
-        RedactionFile::JobSuffix(_) => Redaction::Replace {
-            regex: Regex::new(crate::snapshot::JOB_SUFFIX).expect("valid regex"),
-            replacement: "${1}[suffix]".into(),
-        },
+        RedactionFile::JobSuffix(_) => crate::snapshot::job_suffix_redaction(),
         RedactionFile::Regex(RegexRedaction {
             pattern,
             replacement,
