@@ -11,7 +11,6 @@ mod runner;
 mod steps;
 
 pub use capture::{Captured, Missing};
-pub use checkpoints::contains;
 pub use error::{MissingList, RunError, RunErrorKind, StepError, WaitTimeout};
 pub use keyspace::FinalKeyspace;
 pub use partition::{Partition, PartitionError, PartitionKind};

@@ -30,6 +30,7 @@ pub struct Recorder {
 
 impl Recorder {
     /// Starts watching every key from `start_revision` (inclusive).
+    #[must_use = "the watch stops when the returned `Recorder` is dropped"]
     pub async fn start(
         mut client: Client,
         start_revision: i64,
