@@ -4,7 +4,7 @@
 //! machine-readable report (`--format json`), which `heatbed merge` reads back.
 //!
 //! - [`events`]: the run's events in one order (etcd writes and Heat calls), checkpoints
-//!   marked; [`svg`], [`timeline`], [`html`] render them; [`mermaid`] writes the diagram.
+//!   marked; `svg`, `timeline`, `html` render them; `mermaid` writes the diagram.
 //! - [`RunReport`]: the JSON report, one serde type read and written; `merge.rs` merges the
 //!   reports of shards.
 
