@@ -4,8 +4,12 @@
 //! `DELETE_COMPLETED` and its `/monitoring` values. The same generator works for a template no
 //! schema and no test knows (`tests/fixtures/catalogue/`).
 
+#[path = "support/heatbed.rs"]
+mod bin;
+
 use std::path::Path;
 
+use bin::run as heatbed;
 use heatbed::catalogue::{Cell, DEFAULT_DIR, generate, judge_all, load_dir, table, to_yaml};
 use heatbed::etcd::Backend;
 use heatbed::scenario::{StepKind, load};
@@ -93,16 +97,6 @@ fn generated_scenarios_are_ordinary_scenario_files() {
             "deterministic"
         );
     }
-}
-
-fn heatbed(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_heatbed"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("HEATBED_ETCD_ENDPOINTS")
-        .env_remove("HEATBED_ETCD")
-        .output()
-        .expect("heatbed runs")
 }
 
 #[test]

@@ -1,22 +1,13 @@
 //! The `heatbed` binary end to end: exit codes, output, snapshots, serve.
 
+#[path = "support/heatbed.rs"]
+mod bin;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 
-fn heatbed(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_heatbed"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("HEATBED_ETCD_ENDPOINTS")
-        .env_remove("HEATBED_ETCD")
-        .output()
-        .expect("heatbed runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use bin::{run as heatbed, run_in as heatbed_in, text};
 
 /// A copy of the checked-in snapshots to change freely.
 fn snapshot_copy() -> tempfile::TempDir {
@@ -223,7 +214,7 @@ fn list_names_every_scenario() {
 
 #[test]
 fn serve_prints_the_env_contract_and_cleans_up_on_sigterm() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_heatbed"))
+    let mut child = bin::heatbed()
         .args(["serve", "--etcd", "embedded"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -298,15 +289,6 @@ fn partial_scenario() -> tempfile::TempDir {
     dir
 }
 
-fn heatbed_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_heatbed"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("HEATBED_ETCD")
-        .output()
-        .expect("heatbed runs")
-}
-
 #[test]
 fn a_missing_checkpoint_never_hides_the_others_in_run_record_and_doc() {
     let dir = partial_scenario();
@@ -377,11 +359,9 @@ fn two_record_accepts_at_once_both_succeed() {
     let dir = tempfile::tempdir().unwrap();
     let snapshots = dir.path().to_str().unwrap();
     let record = || {
-        Command::new(env!("CARGO_BIN_EXE_heatbed"))
+        bin::heatbed()
             .args(["record", "--accept", "scenarios/gohan_writes.yaml"])
             .args(["--snapshots", snapshots])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env_remove("HEATBED_ETCD")
             .stdout(Stdio::piped())
             .spawn()
             .expect("heatbed runs")
@@ -413,13 +393,11 @@ fn worker_slots_beyond_the_limit_are_bad_input_not_a_panic() {
 fn colour_is_used_when_asked_and_never_with_no_color_or_in_a_pipe() {
     let dir = changed_snapshot_copy();
     let run = |color: &str, no_color: Option<&str>| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_heatbed"));
+        let mut command = bin::heatbed();
         command
             .args(["run", "scenarios/gohan_writes.yaml", "--color", color])
             .arg("--snapshots")
             .arg(dir.path())
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env_remove("HEATBED_ETCD")
             .env_remove("NO_COLOR");
         if let Some(value) = no_color {
             command.env("NO_COLOR", value);

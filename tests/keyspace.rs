@@ -2,9 +2,12 @@
 //! that fails the run on a stray key, a missing key or a wrong value, and `run --recorded`
 //! compares it key by key with a recorded store dump.
 
+#[path = "support/heatbed.rs"]
+mod bin;
+
 use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 const SCENARIO: &str = "name: Keyspace\n\
 worker: {kind: command, command: 'sh worker.sh'}\n\
@@ -22,7 +25,7 @@ fn worker(dir: &Path, before: &str) {
 }
 
 fn heatbed(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_heatbed"))
+    bin::heatbed()
         .args(args)
         .args([
             "scenario.yaml",

@@ -70,6 +70,7 @@ impl Backend {
     }
 
     /// Starts (or connects to) an etcd. `Auto` is resolved first.
+    #[must_use = "an etcd heatbed started stops when the returned `Etcd` is dropped"]
     pub async fn start(&self) -> Result<Etcd, EtcdError> {
         let (guard, endpoints, client) = match self.resolve()? {
             Backend::Auto => unreachable!("resolve never returns Auto"),

@@ -30,6 +30,7 @@ pub struct Recorder {
 
 impl Recorder {
     /// Starts watching every key from `start_revision` (inclusive).
+    #[must_use = "the watch stops when the returned `Recorder` is dropped"]
     pub async fn start(
         mut client: Client,
         start_revision: i64,
@@ -110,6 +111,30 @@ impl Recorder {
                 return history;
             }
         }
+    }
+
+    /// The history once `done` holds for it, woken by each recorded write; `Err` with the
+    /// history so far when `within` passes first or the watch stops.
+    pub async fn wait_for(
+        &self,
+        done: impl Fn(&[Write]) -> bool,
+        within: std::time::Duration,
+    ) -> Result<Vec<Write>, Vec<Write>> {
+        let mut changed = self.subscribe();
+        let waited = tokio::time::timeout(within, async {
+            loop {
+                changed.borrow_and_update();
+                let history = self.snapshot();
+                if done(&history) {
+                    return Ok(history);
+                }
+                if self.failure().is_some() || changed.changed().await.is_err() {
+                    return Err(history);
+                }
+            }
+        })
+        .await;
+        waited.unwrap_or_else(|_| Err(self.snapshot()))
     }
 
     /// Why the watch stopped, if it did.

@@ -1,6 +1,5 @@
 //! Validating documents and their checkpoints (a part of [`super::validate`]).
 
-use regex::Regex;
 use serde_saphyr::Spanned;
 
 use super::error::FieldError;
@@ -111,11 +110,7 @@ fn journal_filter(journal: JournalFile) -> Result<JournalFilter, FieldError> {
     if methods.is_empty() {
         return Err(FieldError::new(".heat_journal.methods", "names no method"));
     }
-    let stack = journal
-        .stack
-        .map(glob_selector)
-        .transpose()
-        .map_err(|m| FieldError::new(".heat_journal.stack", m))?;
+    let stack = journal.stack.map(glob_selector);
     Ok(JournalFilter { methods, stack })
 }
 
@@ -128,7 +123,7 @@ fn checkpoint(number: usize, c: Spanned<CheckpointFile>) -> Result<Checkpoint, F
         }
         (None, Some(glob)) => {
             check_key(&glob).map_err(|e| e.at(".pattern"))?;
-            glob_selector(glob).map_err(|m| FieldError::new(".pattern", m))?
+            glob_selector(glob)
         }
         _ => {
             return Err(FieldError::new(
@@ -173,19 +168,9 @@ fn checkpoint(number: usize, c: Spanned<CheckpointFile>) -> Result<Checkpoint, F
 }
 
 /// A glob as a key selector: `*` matches any run of characters, `?` one character; the rest
-/// is literal. A glob too large to compile is an error, not a panic.
-pub(super) fn glob_selector(glob: String) -> Result<KeySelector, String> {
-    let mut re = String::from("^");
-    for c in glob.chars() {
-        match c {
-            '*' => re.push_str(".*"),
-            '?' => re.push('.'),
-            c => re.push_str(&regex::escape(&c.to_string())),
-        }
-    }
-    re.push('$');
-    let regex = Regex::new(&re).map_err(|e| format!("`{glob}`: {e}"))?;
-    Ok(KeySelector::Pattern { glob, regex })
+/// is literal (matched by [`super::glob`], the one glob engine).
+pub(super) fn glob_selector(glob: String) -> KeySelector {
+    KeySelector::Pattern { glob }
 }
 
 impl Document {

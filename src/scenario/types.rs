@@ -153,12 +153,10 @@ pub struct Checkpoint {
 pub enum KeySelector {
     /// Exactly this key.
     Exact(String),
-    /// Keys matching a glob.
+    /// Keys matching a glob (`*` any run of characters, `?` one character).
     Pattern {
         /// As written.
         glob: String,
-        /// Anchored regex compiled from it.
-        regex: Regex,
     },
 }
 
@@ -167,7 +165,7 @@ impl KeySelector {
     pub fn matches(&self, key: &str) -> bool {
         match self {
             KeySelector::Exact(k) => k == key,
-            KeySelector::Pattern { regex, .. } => regex.is_match(key),
+            KeySelector::Pattern { glob } => super::glob(glob.as_bytes(), key.as_bytes()),
         }
     }
 }

@@ -160,7 +160,7 @@ fn keyspace(file: KeyspaceFile) -> Result<Keyspace, FieldError> {
         .enumerate()
         .map(|(i, glob)| {
             check_key(&glob)
-                .and_then(|()| glob_selector(glob).map_err(|m| FieldError::new("", m)))
+                .map(|()| glob_selector(glob))
                 .map_err(|e| e.at(format!(".ignore[{i}]")))
         })
         .collect::<Result<_, _>>()?;
@@ -193,10 +193,7 @@ pub(crate) fn check_key(key: &str) -> Result<(), FieldError> {
 
 fn redaction(r: RedactionFile) -> Result<Redaction, FieldError> {
     Ok(match r {
-        RedactionFile::JobSuffix(_) => Redaction::Replace {
-            regex: Regex::new(crate::snapshot::JOB_SUFFIX).expect("valid regex"),
-            replacement: "${1}[suffix]".into(),
-        },
+        RedactionFile::JobSuffix(_) => crate::snapshot::job_suffix_redaction(),
         RedactionFile::Regex(RegexRedaction {
             pattern,
             replacement,

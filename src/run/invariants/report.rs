@@ -1,10 +1,10 @@
 //! The typed result of the invariant checks: per invariant, pass or the violations (each
 //! naming the key, revisions and values at fault), and the counts a report shows.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The invariants checked after every run (ARCHITECTURE.md, "Checked after every run").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Invariant {
     /// Every `/config` version gets exactly one job (or is answered in `/state` without one).
@@ -42,7 +42,7 @@ impl Invariant {
 }
 
 /// How an invariant was broken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ViolationKind {
     /// A `/config` version that no job and no `/state` answered, and no later version or
@@ -86,7 +86,7 @@ impl ViolationKind {
 }
 
 /// One violation: the key at fault, the revisions and values involved.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Violation {
     /// How.
     pub kind: ViolationKind,
@@ -118,7 +118,7 @@ impl std::fmt::Display for Violation {
 }
 
 /// One invariant's verdict.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Check {
     /// Which invariant.
     pub invariant: Invariant,
@@ -134,7 +134,7 @@ impl Check {
 }
 
 /// What the checks counted.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     /// `/config` resource versions written in the run.
     pub config_versions: usize,
@@ -156,7 +156,7 @@ pub struct Counts {
 }
 
 /// The invariants of one run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Invariants {
     /// The counts.
     pub counts: Counts,
