@@ -23,7 +23,13 @@
 //!   recording proxy, its Heat's answers) turned into a scenario that replays it.
 //! - [`catalogue`]: the heat-template catalogue as a test: a scenario per template from its
 //!   parameter mappings, run through the reference worker.
-//! - [`encoding`]: byte-exact Go and CPython 2 JSON encodings of the recorded system.
+//! - `encoding`: byte-exact Go and CPython 2 JSON encodings of the recorded system (test
+//!   support, hidden from the docs).
+//!
+//! The entry points most users need are also at the crate root: [`load`] a [`Scenario`],
+//! [`run_on`] a [`Backend`] to get its [`Outcome`] (or a [`RunError`]), and the JSON report
+//! of `heatbed run --format json`, [`RunReport`]. Every public item is documented
+//! (`missing_docs` warns, and CI denies warnings).
 //!
 //! The binary (`src/main.rs`, `src/cli/`) is the only place that uses `anyhow`.
 //!
@@ -31,7 +37,7 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-//! use heatbed::{etcd::Backend, run::run_on, scenario::load};
+//! use heatbed::{Backend, load, run_on};
 //!
 //! // Arrange: a scenario file (its worker, fakes, steps and documents).
 //! let scenario = load(std::path::Path::new("scenarios/gohan_writes.yaml"))?;
@@ -49,8 +55,11 @@
 //! running etcd, wiped per scenario), `HEATBED_ETCD_IMAGE` (the container backend's image), `HEATBED_LOG`
 //! (tracing filter for the binary), `INSTA_UPDATE` (insta's snapshot policy in `cargo test`).
 
+#![warn(missing_docs)]
+
 pub mod catalogue;
 pub mod docs;
+#[doc(hidden)]
 pub mod encoding;
 pub mod etcd;
 pub mod fakes;
@@ -60,3 +69,8 @@ pub mod run;
 pub mod scenario;
 pub mod snapshot;
 pub mod worker;
+
+pub use etcd::Backend;
+pub use report::RunReport;
+pub use run::{Outcome, RunError, run_on};
+pub use scenario::{Scenario, load};

@@ -1,16 +1,18 @@
 //! The three etcd backends. The container test needs Docker: it says clearly when it skips,
 //! and never skips in CI (`CI` set).
 
+#[path = "support/heatbed.rs"]
+mod bin;
+
 use std::path::Path;
 use std::process::Command;
 
 use heatbed::etcd::{Backend, Provider};
 
 fn heatbed(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_heatbed"))
+    bin::heatbed()
         .args(args)
         .envs(env.iter().copied())
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("heatbed runs")
 }

@@ -4,8 +4,12 @@
 //! `DELETE_COMPLETED` and its `/monitoring` values. The same generator works for a template no
 //! schema and no test knows (`tests/fixtures/catalogue/`).
 
+#[path = "support/heatbed.rs"]
+mod bin;
+
 use std::path::Path;
 
+use bin::run as heatbed;
 use heatbed::catalogue::{Cell, DEFAULT_DIR, generate, judge_all, load_dir, table, to_yaml};
 use heatbed::etcd::Backend;
 use heatbed::scenario::{StepKind, load};
@@ -44,7 +48,7 @@ fn a_template_no_one_has_seen_is_generated_and_passes() {
     let generated = generate(&templates[0], &templates).expect("generates");
     let created = |prefix: &str| {
         generated.scenario.steps.iter().find_map(|s| match &s.kind {
-            StepKind::Gohan { key, body, .. } if key.starts_with(prefix) => body.clone(),
+            StepKind::Gohan(gohan) if gohan.key.starts_with(prefix) => gohan.body.clone(),
             _ => None,
         })
     };
@@ -80,7 +84,7 @@ fn generated_scenarios_are_ordinary_scenario_files() {
             s.steps
                 .iter()
                 .filter_map(|s| match &s.kind {
-                    StepKind::Gohan { key, .. } => Some(key.clone()),
+                    StepKind::Gohan(gohan) => Some(gohan.key.clone()),
                     _ => None,
                 })
                 .collect()
@@ -93,16 +97,6 @@ fn generated_scenarios_are_ordinary_scenario_files() {
             "deterministic"
         );
     }
-}
-
-fn heatbed(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_heatbed"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("HEATBED_ETCD_ENDPOINTS")
-        .env_remove("HEATBED_ETCD")
-        .output()
-        .expect("heatbed runs")
 }
 
 #[test]

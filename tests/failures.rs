@@ -47,7 +47,7 @@ async fn a_checkpoint_that_never_happens_fails_with_what_its_key_saw() {
     .to_string();
     assert!(error.contains("checkpoints never happened"), "{error}");
     assert!(
-        error.contains("d (2) /a Nth(2): the key was written 1 time(s)"),
+        error.contains("d (2) /a wants write 2: the key was written 1 time(s)"),
         "{error}"
     );
     assert!(!error.contains("d (1)"), "{error}");

@@ -6,10 +6,10 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use etcd_client::{EventType, WatchOptions};
 use heatbed::encoding::{go_json, python_json};
 use heatbed::etcd::Backend;
 use heatbed::fakes::Fakes;
+use heatbed::run::{Recorder, Write};
 use heatbed::scenario::{CollectorSpec, HeatSpec, StackRule};
 use heatbed::worker::{LogSink, Reference, WorkerEnv};
 use serde_json::{Map, Value, json};
@@ -92,6 +92,7 @@ async fn heat_worker_runs_the_recorded_load_balancer_interface_job() {
         .expect("header")
         .revision()
         + 1;
+    let recorder = Recorder::start(client.clone(), from).await.expect("watch");
 
     // Act: schedule the recorded job as the job manager did.
     let (job_key, job_record) =
@@ -107,30 +108,31 @@ async fn heat_worker_runs_the_recorded_load_balancer_interface_job() {
         .await
         .expect("ready");
 
-    // Wait (on a watch, with a deadline) for /jobs/finished and the job state's delete.
-    let options = WatchOptions::new()
-        .with_all_keys()
-        .with_start_revision(from);
-    let mut stream = client.watch(vec![0u8], Some(options)).await.expect("watch");
-    let mut writes: Vec<(String, Option<String>)> = Vec::new();
-    let (mut finished, mut cleared) = (false, false);
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    while !(finished && cleared) {
-        let message = tokio::time::timeout_at(deadline, stream.message()).await;
-        let Ok(Ok(Some(response))) = message else {
+    // Wait (on the recorder's watch, with a deadline) for /jobs/finished and the job state's
+    // delete.
+    let finished = format!("/jobs/finished/{job_id}");
+    let done = |history: &[Write]| {
+        let seen = |key: &dyn Fn(&str) -> bool, put: bool| {
+            history
+                .iter()
+                .any(|w| key(&w.key) && w.value.is_some() == put)
+        };
+        seen(&|k| k == finished, true) && seen(&|k| k.starts_with("/esi-worker/job_state/"), false)
+    };
+    let writes = match recorder.wait_for(done, Duration::from_secs(30)).await {
+        Ok(history) => history,
+        Err(_) => {
             let log = worker.stop().await;
             panic!("the job did not finish within 30 s; worker log:\n{log}");
-        };
-        for event in response.events() {
-            let Some(kv) = event.kv() else { continue };
-            let key = String::from_utf8_lossy(kv.key()).into_owned();
-            let value = (event.event_type() == EventType::Put)
-                .then(|| String::from_utf8_lossy(kv.value()).into_owned());
-            finished |= key == format!("/jobs/finished/{job_id}") && value.is_some();
-            cleared |= key.starts_with("/esi-worker/job_state/") && value.is_none();
-            writes.push((key, value));
         }
-    }
+    };
+    let writes: Vec<(String, Option<String>)> = writes
+        .into_iter()
+        .map(|w| {
+            let value = w.value.map(|v| String::from_utf8_lossy(&v).into_owned());
+            (w.key, value)
+        })
+        .collect();
     let log = worker.stop().await;
 
     // Assert: the three recorded results, byte for byte as PY-S (and `heat_outputs` as the

@@ -7,6 +7,9 @@
 //! Without `chromium` the test prints `SKIP: <reason>` and passes, unless `CI` is set: then
 //! it fails.
 
+#[path = "support/heatbed.rs"]
+mod bin;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -98,9 +101,7 @@ fn failing_flow(
         std::fs::write(copy, text).expect("copy");
     }
     let (report, junit) = (tmp.path().join("report"), tmp.path().join("junit.xml"));
-    let out = Command::new(env!("CARGO_BIN_EXE_heatbed"))
-        .current_dir(root)
-        .env_remove("HEATBED_ETCD")
+    let out = bin::heatbed()
         .env("CI", "true")
         .arg("run")
         .arg(scenario)
@@ -222,12 +223,9 @@ fn no_fetch(html: &str) -> bool {
 
 #[test]
 fn doc_writes_the_sequence_as_mermaid_next_to_the_documents_and_a_report() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tmp = tempfile::tempdir().expect("temp dir");
     let (docs, report) = (tmp.path().join("docs"), tmp.path().join("report"));
-    let out = Command::new(env!("CARGO_BIN_EXE_heatbed"))
-        .current_dir(root)
-        .env_remove("HEATBED_ETCD")
+    let out = bin::heatbed()
         .arg("doc")
         .arg(SCENARIO)
         .arg("--sequence")

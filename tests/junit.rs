@@ -4,6 +4,8 @@
 //! Without python3, venv or PyPI the test prints `SKIP: <reason>` and passes, unless `CI` is
 //! set: then it fails.
 
+#[path = "support/heatbed.rs"]
+mod bin;
 #[path = "support/venv.rs"]
 mod venv;
 
@@ -38,13 +40,7 @@ documents:
 ";
 
 fn heatbed(args: &[&std::ffi::OsStr]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_heatbed"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("HEATBED_ETCD_ENDPOINTS")
-        .env_remove("HEATBED_ETCD")
-        .args(args)
-        .output()
-        .expect("heatbed runs")
+    bin::heatbed().args(args).output().expect("heatbed runs")
 }
 
 /// junitparser's reading of `report`.

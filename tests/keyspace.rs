@@ -2,9 +2,12 @@
 //! that fails the run on a stray key, a missing key or a wrong value, and `run --recorded`
 //! compares it key by key with a recorded store dump.
 
+#[path = "support/heatbed.rs"]
+mod bin;
+
 use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 const SCENARIO: &str = "name: Keyspace\n\
 worker: {kind: command, command: 'sh worker.sh'}\n\
@@ -22,7 +25,7 @@ fn worker(dir: &Path, before: &str) {
 }
 
 fn heatbed(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_heatbed"))
+    bin::heatbed()
         .args(args)
         .args([
             "scenario.yaml",
@@ -169,7 +172,7 @@ fn the_keyspace_waits_for_the_job_queue_to_drain() {
             "prefixes: [/state/, /jobs/]",
         );
     std::fs::write(dir.join("scenario.yaml"), scenario).unwrap();
-    let keyspace = |cleanup: &str| {
+    let keyspace = |cleanup: &str, code: i32| {
         let script = format!(
             "set -e\netcdctl put /jobs/all/j '[]' >/dev/null\n\
              etcdctl put /state/x '{{\"version\":1}}' >/dev/null\n\
@@ -177,18 +180,28 @@ fn the_keyspace_waits_for_the_job_queue_to_drain() {
         );
         std::fs::write(dir.join("worker.sh"), script).unwrap();
         let out = heatbed(dir, &["record", "--accept"]);
-        assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-        std::fs::read_to_string(dir.join("snapshots/scenario/keyspace.snap")).unwrap()
+        assert_eq!(out.status.code(), Some(code), "{}", stdout(&out));
+        let snap = std::fs::read_to_string(dir.join("snapshots/scenario/keyspace.snap")).unwrap();
+        (snap, stdout(&out))
     };
     // The worker takes its time to clean up (its own sleep, not the test's).
-    let cleaned = keyspace("sleep 0.3; etcdctl del /jobs/all/j >/dev/null");
+    let (cleaned, _) = keyspace("sleep 0.3; etcdctl del /jobs/all/j >/dev/null", 0);
     assert!(
         cleaned.ends_with("---\n/state/x\n{\n    \"version\": 1\n}\n"),
         "{cleaned}"
     );
-    let left = keyspace("");
+    // A job key left behind breaks an invariant; the keyspace is still recorded.
+    let (left, text) = keyspace("", 1);
     assert!(
         left.contains("---\n/jobs/all/j\n[]\n\n/state/x\n"),
         "{left}"
+    );
+    assert!(
+        text.contains("broken: no /jobs/* key outlives the run\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("/jobs/all/j: still there at the end of the run"),
+        "{text}"
     );
 }

@@ -6,6 +6,9 @@
 //! live run wrote (`run --recorded` against the recorded documents `record --live` wrote
 //! beside it), the collector's `/monitoring` reports included.
 
+#[path = "support/heatbed.rs"]
+mod bin;
+
 use std::io::{BufRead, BufReader, Read};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
@@ -13,10 +16,10 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use bin::run as heatbed;
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 
-const HEATBED: &str = env!("CARGO_BIN_EXE_heatbed");
 const SENTINEL: &str = "/heatbed/live/done";
 /// Most lines a child may print before the one a test waits for.
 const LINES: usize = 100;
@@ -87,7 +90,7 @@ struct Live {
 impl Live {
     fn start() -> Live {
         let mut serve = Group::start(
-            Command::new(HEATBED)
+            bin::heatbed()
                 .args(["serve", "--etcd", "embedded"])
                 .stdout(Stdio::piped())
                 .stderr(Stdio::null()),
@@ -115,7 +118,7 @@ impl Live {
             env.push(("OS_AUTH_URL".into(), url.into()));
         }
         self.worker = Some(Group::start(
-            Command::new(HEATBED)
+            bin::heatbed()
                 .arg("worker")
                 .envs(env)
                 .stdout(Stdio::null())
@@ -147,10 +150,6 @@ fn text(out: &Output) -> String {
     )
 }
 
-fn heatbed(args: &[&str]) -> Output {
-    Command::new(HEATBED).args(args).output().expect("heatbed")
-}
-
 #[test]
 fn a_live_flow_recorded_from_etcd_replays_with_every_checkpoint_equal() {
     let yaml = closed_loop(false);
@@ -177,7 +176,7 @@ fn closed_loop(proxy: bool) -> String {
     live.drive(&["templates"]);
     let dir = tempfile::tempdir().expect("tempdir");
     let scenario = dir.path().join("scenarios/live_flow.yaml");
-    let mut command = Command::new(HEATBED);
+    let mut command = bin::heatbed();
     command
         .args(["record", "--live", "--etcd", live.var("ETCDCTL_ENDPOINTS")])
         .arg("--out")
@@ -331,7 +330,7 @@ fn a_quiet_recording_stops_at_until_idle_and_says_nothing_was_recorded() {
     let live = Live::start();
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("quiet.yaml");
-    let done = Command::new(HEATBED)
+    let done = bin::heatbed()
         .args(["record", "--live", "--etcd", live.var("ETCDCTL_ENDPOINTS")])
         .arg("--out")
         .arg(&out)

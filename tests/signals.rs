@@ -3,6 +3,9 @@
 //! are found by a marker only they carry (a `TMPDIR` of the test's own, inherited by every
 //! descendant), never by name; readiness is a FIFO the worker writes, never a sleep.
 
+#[path = "support/heatbed.rs"]
+mod bin;
+
 use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
@@ -81,11 +84,10 @@ fn interrupt(command: &str, signal: Signal, group: bool, code: i32) {
     } else {
         args.extend(["--snapshots", "snapshots"]);
     }
-    let child = Command::new(env!("CARGO_BIN_EXE_heatbed"))
+    let child = bin::heatbed()
         .args(&args)
         .current_dir(dir)
         .env("TMPDIR", &tmp)
-        .env_remove("HEATBED_ETCD")
         .process_group(0)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -15,8 +15,8 @@ use super::plan::{Plan, Planned};
 use super::route::route;
 use super::values::updatable;
 use crate::scenario::{
-    Checkpoint, CollectorSpec, Condition, Document, GohanOp, HeatSpec, KeySelector, Pick, Scenario,
-    Step, StepKind, WorkerSpec,
+    Checkpoint, CollectorSpec, Condition, Delete, Document, Gohan, GohanOp, HeatSpec, KeySelector,
+    Pick, Scenario, Step, StepKind, Wait, WorkerSpec,
 };
 use crate::worker::rules::{Context, Kind, Mapping, render, template_id};
 
@@ -107,7 +107,10 @@ pub fn generate(template: &Template, catalogue: &[Template]) -> Result<Generated
     }
     // Gohan's clean-up after the delete; the worker's follows.
     for key in [config_key(&main), state_key.clone()] {
-        steps.push(Phase::Delete, StepKind::Delete { key, prefix: false });
+        steps.push(
+            Phase::Delete,
+            StepKind::Delete(Delete { key, prefix: false }),
+        );
     }
     let mirror = format!("/esi-worker/config/{}/{}", main.path, main.id);
     steps.push(Phase::Delete, gone(&mirror));
@@ -276,7 +279,7 @@ fn config_key(r: &Planned) -> String {
 }
 
 fn gohan(op: GohanOp, key: String, body: Option<Value>) -> StepKind {
-    StepKind::Gohan { op, key, body }
+    StepKind::Gohan(Gohan { op, key, body })
 }
 
 fn wait(key: &str, version: u64) -> StepKind {
@@ -284,21 +287,21 @@ fn wait(key: &str, version: u64) -> StepKind {
 }
 
 fn wait_for(key: &str, subset: Value) -> StepKind {
-    StepKind::Wait {
+    StepKind::Wait(Wait {
         key: key.to_string(),
         prefix: false,
         condition: Condition::Matches(subset),
         timeout: WAIT,
-    }
+    })
 }
 
 fn gone(key: &str) -> StepKind {
-    StepKind::Wait {
+    StepKind::Wait(Wait {
         key: key.to_string(),
         prefix: false,
         condition: Condition::Deleted,
         timeout: WAIT,
-    }
+    })
 }
 
 fn document(template: &str, checkpoints: &[(String, u64)]) -> Document {

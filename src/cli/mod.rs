@@ -8,6 +8,7 @@ mod import;
 mod junit;
 mod list;
 mod live;
+mod merge;
 mod report;
 mod run;
 mod serve;
@@ -84,6 +85,17 @@ enum Command {
     /// Generate a scenario per heat template of a catalogue, run each through the reference
     /// worker, print template | create | update | delete | monitoring (exit 1 if any fails).
     Catalogue(catalogue::CatalogueArgs),
+    /// Merge the JSON reports of a sharded run (`run --partition K/N --format json`, one per
+    /// shard) into the report of the whole run: exit 2 for a bad, overlapping or missing
+    /// shard, 1 when a scenario failed.
+    Merge {
+        /// The shards' reports.
+        #[arg(required = true)]
+        reports: Vec<PathBuf>,
+        /// Write the merged report to FILE (and the counts to stdout) instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// List scenarios.
     List {
         /// Scenario files or folders.
@@ -118,6 +130,11 @@ struct RunArgs {
     /// Run this command as the worker instead of each scenario's own (`sh -c`).
     #[arg(long)]
     worker: Option<String>,
+    /// Run one shard of the scenarios: `count:K/N` (or `K/N`: round robin over the scenarios
+    /// sorted by id) or `hash:K/N` (by a hash of the id); `heatbed merge` joins the shards'
+    /// `--format json` reports.
+    #[arg(long, value_name = "PARTITION")]
+    partition: Option<heatbed::run::Partition>,
     /// Where snapshots live.
     #[arg(long, default_value = "snapshots")]
     snapshots: PathBuf,
@@ -209,6 +226,7 @@ pub fn main() -> ExitCode {
                 out,
             } => import::import_flows(&dir, &templates, flow.as_deref(), out),
             Command::Catalogue(args) => catalogue::catalogue(args).await,
+            Command::Merge { reports, out } => merge::merge(&reports, out.as_ref()),
             Command::List { paths } => list::list(&paths),
             Command::Serve { etcd } => serve::serve(&etcd).await,
             Command::Worker { slots } => worker::worker(slots).await,

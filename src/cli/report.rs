@@ -4,10 +4,13 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use heatbed::run::{Captured, Missing};
+use heatbed::report::{
+    CheckpointReport, CheckpointStatus, KeyspaceReport, MissingReport, RunReport, ScenarioReport,
+    ScenarioStatus,
+};
+use heatbed::run::{Captured, Missing, Partition};
 use heatbed::scenario::Scenario;
 use indicatif::{ProgressBar, ProgressStyle};
-use serde_json::{Value, json};
 
 use super::Format;
 use super::color;
@@ -25,27 +28,28 @@ pub(super) enum Status {
 
 impl Status {
     pub(super) fn ok(&self) -> bool {
-        matches!(
-            self,
-            Status::Match | Status::Pending(_) | Status::Accepted(_)
-        )
+        self.kind().ok()
     }
 
     pub(super) fn word(&self) -> &'static str {
+        self.kind().word()
+    }
+
+    fn kind(&self) -> CheckpointStatus {
         match self {
-            Status::Match => "match",
-            Status::Missing => "missing snapshot",
-            Status::Changed(_) => "changed",
-            Status::Pending(_) => "pending",
-            Status::Accepted(_) => "accepted",
-            Status::Broken(_) => "error",
+            Status::Match => CheckpointStatus::Match,
+            Status::Missing => CheckpointStatus::MissingSnapshot,
+            Status::Changed(_) => CheckpointStatus::Changed,
+            Status::Pending(_) => CheckpointStatus::Pending,
+            Status::Accepted(_) => CheckpointStatus::Accepted,
+            Status::Broken(_) => CheckpointStatus::Error,
         }
     }
 
-    fn diff(&self) -> Value {
+    fn diff(&self) -> Option<String> {
         match self {
-            Status::Changed(d) => Value::from(d.as_str()),
-            _ => Value::Null,
+            Status::Changed(d) => Some(d.clone()),
+            _ => None,
         }
     }
 }
@@ -89,6 +93,8 @@ pub(super) struct Judged {
     pub(super) recorded: Vec<String>,
     /// Why the run stopped early, for a partial run.
     pub(super) error: Option<String>,
+    /// The invariants checked from the run's history (`None`: not checked).
+    pub(super) invariants: Option<heatbed::run::Invariants>,
 }
 
 impl Judged {
@@ -111,9 +117,8 @@ pub(super) struct Report {
     /// Checkpoints captured so far, of those the scenarios declare.
     checkpoints: (usize, usize),
     color: bool,
-    scenarios: Vec<Value>,
-    passed: usize,
-    failed: usize,
+    /// What `--format json` prints at the end.
+    json: RunReport,
 }
 
 impl Report {
@@ -122,6 +127,7 @@ impl Report {
         format: Format,
         show: bool,
         backend: String,
+        partition: Option<Partition>,
         scenarios: &[Scenario],
         color: bool,
     ) -> Self {
@@ -138,13 +144,17 @@ impl Report {
         Report {
             format,
             show,
+            json: RunReport {
+                backend: backend.clone(),
+                passed: 0,
+                failed: 0,
+                partition,
+                scenarios: Vec::new(),
+            },
             backend,
             progress,
             checkpoints: (0, declared),
             color,
-            scenarios: Vec::new(),
-            passed: 0,
-            failed: 0,
         }
     }
 
@@ -183,6 +193,9 @@ impl Report {
             println!("  # final keyspace [keyspace]: {}", status.word());
             self.print_status(status);
         }
+        if let Some(invariants) = &judged.invariants {
+            println!("  invariants: {}", invariants.summary());
+        }
         for mismatch in &judged.recorded {
             println!("    differs from the recording: {mismatch}");
         }
@@ -199,36 +212,39 @@ impl Report {
 
     fn push_json(&mut self, scenario: &Scenario, elapsed: Duration, ok: bool, judged: &Judged) {
         let status = match (&judged.error, ok) {
-            (Some(_), _) => "partial",
-            (None, true) => "pass",
-            (None, false) => "fail",
+            (Some(_), _) => ScenarioStatus::Partial,
+            (None, true) => ScenarioStatus::Pass,
+            (None, false) => ScenarioStatus::Fail,
         };
-        self.scenarios.push(json!({
-            "id": scenario.id,
-            "name": scenario.name,
-            "path": scenario.path,
-            "status": status,
-            "elapsed_ms": elapsed.as_millis() as u64,
-            "checkpoints": judged.results.iter().map(|r| json!({
-                "document": r.captured.document,
-                "number": r.captured.number,
-                "key": r.captured.key,
-                "revision": r.captured.revision,
-                "status": r.status.word(),
-                "value": r.captured.text,
-                "diff": r.status.diff(),
-            })).collect::<Vec<_>>(),
-            "missing": judged.missing.iter().map(|m| json!({
-                "document": m.document,
-                "number": m.number,
-                "key": m.key,
-                "detail": m.detail,
-            })).collect::<Vec<_>>(),
-            "keyspace": judged.keyspace.as_ref().map(|k| json!({"status": k.word(), "diff": k.diff()})),
-            "orphans": judged.orphans,
-            "recorded_mismatches": judged.recorded,
-            "error": judged.error,
-        }));
+        let checkpoints = judged.results.iter().map(|r| CheckpointReport {
+            document: r.captured.document.clone(),
+            number: r.captured.number,
+            key: r.captured.key.clone(),
+            revision: r.captured.revision,
+            status: r.status.kind(),
+            value: r.captured.text.clone(),
+            diff: r.status.diff(),
+        });
+        let missing = judged.missing.iter().map(|m| MissingReport {
+            document: m.document.clone(),
+            number: m.number,
+            key: m.key.clone(),
+            detail: m.detail.clone(),
+        });
+        self.json.scenarios.push(ScenarioReport {
+            elapsed_ms: Some(u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX)),
+            checkpoints: checkpoints.collect(),
+            missing: missing.collect(),
+            keyspace: judged.keyspace.as_ref().map(|k| KeyspaceReport {
+                status: k.kind(),
+                diff: k.diff(),
+            }),
+            orphans: judged.orphans.clone(),
+            recorded_mismatches: judged.recorded.clone(),
+            error: judged.error.clone(),
+            invariants: judged.invariants.clone(),
+            ..scenario_report(scenario, status)
+        });
     }
 
     /// Each document's checkpoints in number order, those that never happened marked.
@@ -293,35 +309,47 @@ impl Report {
                 )
             });
         }
-        self.scenarios.push(json!({
-            "id": scenario.id,
-            "name": scenario.name,
-            "path": scenario.path,
-            "status": "error",
-            "error": message,
-        }));
+        self.json.scenarios.push(ScenarioReport {
+            error: Some(message),
+            ..scenario_report(scenario, ScenarioStatus::Error)
+        });
     }
 
     /// Prints the summary; whether everything passed.
     pub(super) fn summary(self) -> bool {
         self.progress.finish_and_clear();
-        let ok = self.failed == 0;
+        let (passed, failed) = (self.json.passed, self.json.failed);
         match self.format {
-            Format::Text => println!("{} passed, {} failed", self.passed, self.failed),
-            Format::Json => println!(
-                "{}",
-                json!({"backend": self.backend, "passed": self.passed, "failed": self.failed, "scenarios": self.scenarios})
-            ),
+            Format::Text => println!("{passed} passed, {failed} failed"),
+            Format::Json => println!("{}", self.json.to_json()),
         }
-        ok
+        failed == 0
     }
 
     fn count(&mut self, ok: bool) {
         if ok {
-            self.passed += 1;
+            self.json.passed += 1;
         } else {
-            self.failed += 1;
+            self.json.failed += 1;
         }
+    }
+}
+
+/// A scenario's entry, nothing judged yet.
+fn scenario_report(scenario: &Scenario, status: ScenarioStatus) -> ScenarioReport {
+    ScenarioReport {
+        id: scenario.id.clone(),
+        name: scenario.name.clone(),
+        path: scenario.path.clone(),
+        status,
+        elapsed_ms: None,
+        checkpoints: Vec::new(),
+        missing: Vec::new(),
+        keyspace: None,
+        orphans: Vec::new(),
+        recorded_mismatches: Vec::new(),
+        error: None,
+        invariants: None,
     }
 }
 

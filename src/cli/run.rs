@@ -34,6 +34,14 @@ pub(super) async fn run(args: RunArgs, record: Option<bool>) -> anyhow::Result<E
         eprintln!("{bad} scenario file(s) are invalid; nothing was run");
         return Ok(ExitCode::from(BAD_INPUT));
     }
+    if let Some(partition) = &args.partition {
+        let total = scenarios.len();
+        scenarios = partition.select(scenarios, |s| s.id.as_str());
+        eprintln!(
+            "shard {partition}: {} of {total} scenarios",
+            scenarios.len()
+        );
+    }
     let signals = Signals::listen()?;
     let stop = signals.stop().clone();
     // Not cancelled half-way: a container is only removed once heatbed holds it.
@@ -41,7 +49,14 @@ pub(super) async fn run(args: RunArgs, record: Option<bool>) -> anyhow::Result<E
     let worker = super::worker_override(args.worker.as_ref());
     let color = args.color.enabled();
     let backend_name = provider.backend().to_string();
-    let mut report = Report::new(args.format, args.show, backend_name, &scenarios, color);
+    let mut report = Report::new(
+        args.format,
+        args.show,
+        backend_name,
+        args.partition,
+        &scenarios,
+        color,
+    );
     let mut junit = args
         .junit
         .as_ref()
@@ -187,6 +202,7 @@ fn judge(
         orphans,
         recorded,
         error,
+        invariants: outcome.invariants.clone(),
     }
 }
 

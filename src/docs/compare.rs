@@ -3,12 +3,9 @@
 //! `param` and its `dependency` as a set; the 5-character job suffix redacted everywhere;
 //! strings (so `heat_outputs`) byte-equal.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
 use serde_json::Value;
 
-use crate::snapshot::decode_body;
+use crate::snapshot::{decode_body, redact_job_suffix as redact};
 
 /// One place where the two values differ.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,9 +33,6 @@ impl std::fmt::Display for Difference {
     }
 }
 
-static JOB_SUFFIX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(crate::snapshot::JOB_SUFFIX).expect("valid regex"));
-
 /// Compares a recorded checkpoint (`expected_key`, `expected`) with a captured one.
 pub fn compare_values(
     expected_key: &str,
@@ -61,11 +55,6 @@ pub fn compare_values(
     );
     diff(&expected, &actual, String::new(), &mut differences);
     differences
-}
-
-/// `text` with every job suffix replaced.
-pub(super) fn redact(text: &str) -> String {
-    JOB_SUFFIX.replace_all(text, "${1}[suffix]").into_owned()
 }
 
 /// Decoded body, redacted suffixes, params keyed by name and dependencies sorted.

@@ -178,7 +178,7 @@ pub fn compare_keyspaces(
         let mut map: BTreeMap<String, Vec<(String, Value)>> = BTreeMap::new();
         for (key, raw) in entries {
             let value = serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.clone()));
-            map.entry(super::compare::redact(key))
+            map.entry(crate::snapshot::redact_job_suffix(key))
                 .or_default()
                 .push((key.clone(), value));
         }

@@ -60,11 +60,11 @@ mod tests {
             document: "d".into(),
             number: 2,
             key: "/b".into(),
-            detail: "Nth(1): the key was written 0 time(s)".into(),
+            detail: "wants write 1: the key was written 0 time(s)".into(),
         };
         let text = render_document("T", None, &[&one, &three], &[&two]);
         let marked = text
-            .find("(2) in etcd\n\n**NEVER HAPPENED**: `/b` Nth(1)")
+            .find("(2) in etcd\n\n**NEVER HAPPENED**: `/b` wants write 1")
             .unwrap();
         assert!(text.find("(1) in etcd").unwrap() < marked);
         assert!(marked < text.find("(3) in etcd").unwrap());

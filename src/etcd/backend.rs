@@ -80,6 +80,7 @@ impl Backend {
     }
 
     /// Starts (or connects to) an etcd. `Auto` is resolved first.
+    #[must_use = "an etcd heatbed started stops when the returned `Etcd` is dropped"]
     pub async fn start(&self) -> Result<Etcd, EtcdError> {
         let (guard, endpoints, client) = match self.resolve()? {
             Backend::Auto => unreachable!("resolve never returns Auto"),
@@ -166,17 +167,25 @@ impl Etcd {
     /// Kills the member the others follow (found with `status`); its name. On a lone
     /// member that is the member itself.
     pub async fn kill_leader(&self) -> Result<String, EtcdError> {
-        self.embedded("kill the leader of")?
-            .lock()
-            .await
-            .kill_leader()
-            .await
+        let mut embedded = self.embedded("kill the leader of")?.lock().await;
+        let (name, url) = embedded.kill_leader().await?;
+        if embedded.running() > 0 {
+            // The client's requests go to the members left, none to the dead one.
+            let _ = self.client.remove_endpoint(&url).await;
+        }
+        Ok(name)
     }
 
     /// Restarts every killed member on its data directory and ports, and waits until it
-    /// answers (a cluster: until its members agree on a leader); their names.
+    /// answers (a cluster: until its members agree on a leader); their names. The client
+    /// gets a fresh connection to each: none keeps the error of the dead member's.
     pub async fn restart(&self) -> Result<Vec<String>, EtcdError> {
-        self.embedded("restart")?.lock().await.restart().await
+        let restarted = self.embedded("restart")?.lock().await.restart().await?;
+        for (_, url) in &restarted {
+            let _ = self.client.remove_endpoint(url).await;
+            let _ = self.client.add_endpoint(url).await;
+        }
+        Ok(restarted.into_iter().map(|(name, _)| name).collect())
     }
 
     /// Revokes every lease etcd holds, as their TTLs running out would (heatbed has no

@@ -143,6 +143,11 @@ impl Embedded {
         Ok((embedded, endpoints, client))
     }
 
+    /// How many members are running.
+    pub(super) fn running(&self) -> usize {
+        self.members.iter().filter(|m| m.child.is_some()).count()
+    }
+
     /// Every member's client URL.
     pub(super) fn endpoints(&self) -> Vec<String> {
         self.members.iter().map(|m| m.client_url.clone()).collect()
@@ -159,8 +164,8 @@ impl Embedded {
         killed
     }
 
-    /// Kills the member the others follow; its name.
-    pub(super) async fn kill_leader(&mut self) -> Result<String, EtcdError> {
+    /// Kills the member the others follow; its name and client URL.
+    pub(super) async fn kill_leader(&mut self) -> Result<(String, String), EtcdError> {
         let running: Vec<String> = self
             .members
             .iter()
@@ -176,12 +181,12 @@ impl Embedded {
                 endpoints: running.join(","),
             })?;
         member.kill().await;
-        Ok(member.name.clone())
+        Ok((member.name.clone(), member.client_url.clone()))
     }
 
     /// Restarts every killed member on its data directory and ports and waits until it
-    /// answers (a cluster: until it has a leader again); their names.
-    pub(super) async fn restart(&mut self) -> Result<Vec<String>, EtcdError> {
+    /// answers (a cluster: until it has a leader again); their names and client URLs.
+    pub(super) async fn restart(&mut self) -> Result<Vec<(String, String)>, EtcdError> {
         // All at once: members of a cluster that lost its quorum answer only together.
         let killed: Vec<usize> = (0..self.members.len())
             .filter(|i| self.members[*i].child.is_none())
@@ -192,7 +197,8 @@ impl Embedded {
         let mut restarted = Vec::new();
         for i in killed {
             self.wait_member(i).await?;
-            restarted.push(self.members[i].name.clone());
+            let member = &self.members[i];
+            restarted.push((member.name.clone(), member.client_url.clone()));
         }
         if self.members.len() > 1 {
             wait_leader(&self.endpoints()).await?;

@@ -70,6 +70,7 @@ impl Provider {
     }
 
     /// A clean etcd.
+    #[must_use = "the lease is the etcd: dropping it stops (or gives back) the etcd"]
     pub async fn acquire(&self) -> Result<Lease<'_>, EtcdError> {
         match &self.shared {
             None => Ok(Lease::Own(Box::new(self.backend.start().await?))),

@@ -8,8 +8,6 @@ pub(crate) mod loopback;
 mod outage;
 mod unknown;
 
-use std::sync::Arc;
-
 use wiremock::MockServer;
 
 pub use collector::FakeError;
@@ -36,6 +34,7 @@ pub struct Fakes {
 impl Fakes {
     /// Starts every fake with a scenario's settings; the collector's etcd syncer stays off
     /// (no `/monitoring` writes). See [`Fakes::start_synced`].
+    #[must_use = "the fakes stop when the returned `Fakes` is dropped"]
     pub async fn start(heat_spec: &HeatSpec, collector_spec: &CollectorSpec) -> Self {
         let tokens = keystone::Tokens::default();
         let (heat, collector) = tokio::join!(
@@ -55,6 +54,7 @@ impl Fakes {
 
     /// Starts every fake, the collector's etcd syncer writing to the scenario's etcd and the
     /// fake Heat following it for its `hold_until` rules.
+    #[must_use = "the fakes stop when the returned `Fakes` is dropped"]
     pub async fn start_synced(
         heat_spec: &HeatSpec,
         collector_spec: &CollectorSpec,
@@ -85,12 +85,6 @@ impl Fakes {
     /// Every call the fake Heat received so far, in order.
     pub fn heat_journal(&self) -> Vec<HeatCall> {
         self.heat.journal()
-    }
-
-    /// Plugs `hook` into the fake Heat's resources of `resource_type` (e.g. the collector fake's
-    /// `ESI::Monitoring::MonitoringTarget`).
-    pub fn set_resource_hook(&self, resource_type: &str, hook: Arc<dyn ResourceHook>) {
-        self.heat.set_hook(resource_type, hook);
     }
 
     /// Waits, at most `within`, until the collector agents have settled: every target whose

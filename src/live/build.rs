@@ -4,18 +4,26 @@
 //! worker wrote, and one document per resource whose recording is written beside it.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
 use super::LiveError;
 use super::watch::History;
 use crate::docs::import::{
-    GohanWrite, Holds, Jobs, collector_rules, flow_steps, heat_rules, jobs, picks, reported,
-    safe_name, without_repeated_waits,
+    GohanWrite, Holds, Jobs, collector_rules, delete_step, flow_steps, heat_rules, jobs, picks,
+    recorded_redactions, reported, safe_name, without_repeated_waits,
 };
 use crate::docs::{Fixture, render_document};
 use crate::run::Captured;
+use crate::scenario::{
+    CheckpointFile, CollectorFile, DocumentFile, HeatFile, PutStep, ScenarioFile, StepFile,
+    unspanned,
+};
 use crate::snapshot::{decode_body, render_write};
+
+/// How long a recorded scenario may take.
+const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Keys the worker and the collector write: outcomes, never steps.
 const OUTPUTS: [&str; 4] = ["/jobs/", "/esi-worker/", "/state/", "/monitoring/"];
@@ -63,7 +71,11 @@ pub(super) fn scenario(
             &format!("fixtures/{flow}/{}", safe_name(key.trim_start_matches('/'))),
             "json",
         );
-        steps.push(json!({"action": "put", "key": key, "file": path}));
+        steps.push(StepFile::Put(PutStep {
+            key: key.clone(),
+            value: None,
+            file: Some(path.clone()),
+        }));
         files.push(Fixture {
             path: path.into(),
             content: value.clone(),
@@ -91,35 +103,41 @@ pub(super) fn scenario(
         documents.push(document);
         files.push(file);
     }
-    let mut scenario = Map::new();
-    scenario.insert("name".into(), json!(flow));
-    scenario.insert(
-        "description".into(),
-        json!(format!(
-            "Recorded by `heatbed record --live` from {url} (revisions {}..={}): Gohan's writes as steps, with the waits Gohan made for the worker; the fakes answer what the live Heat and collectors did; each document's recording (`recorded:`) holds what the live system wrote.",
-            history.start + 1,
-            history.end
-        )),
-    );
-    scenario.insert("timeout".into(), json!("60s"));
     let stacks = match journal {
         Some(journal) => super::heat::rules(journal),
         // A live recording holds no stack: its dependencies are not derived yet.
         None => heat_rules(&checkpoints, &Holds::new()),
     };
-    scenario.insert("heat".into(), json!({"stacks": stacks}));
-    scenario.insert(
-        "collector".into(),
-        json!({"targets": collector_rules(&checkpoints, &[])}),
-    );
-    scenario.insert("steps".into(), Value::Array(without_repeated_waits(steps)));
-    scenario.insert("documents".into(), Value::Array(documents));
-    scenario.insert(
-        "redactions".into(),
-        json!([{"kind": "sort", "key": "dependency"}, {"kind": "job_suffix"}]),
-    );
-    let yaml = serde_saphyr::to_string(&Value::Object(scenario))
-        .map_err(|e| LiveError::Serialize(e.to_string()))?;
+    let scenario = ScenarioFile {
+        name: unspanned(flow.to_string()),
+        description: Some(format!(
+            "Recorded by `heatbed record --live` from {url} (revisions {}..={}): Gohan's writes as steps, with the waits Gohan made for the worker; the fakes answer what the live Heat and collectors did; each document's recording (`recorded:`) holds what the live system wrote.",
+            history.start + 1,
+            history.end
+        )),
+        timeout: Some(TIMEOUT),
+        worker: None,
+        heat: Some(unspanned(HeatFile {
+            stacks: stacks.into_iter().map(unspanned).collect(),
+            ..HeatFile::default()
+        })),
+        collector: Some(unspanned(CollectorFile {
+            targets: collector_rules(&checkpoints, &[])
+                .into_iter()
+                .map(unspanned)
+                .collect(),
+            ..CollectorFile::default()
+        })),
+        steps: without_repeated_waits(steps)
+            .into_iter()
+            .map(unspanned)
+            .collect(),
+        documents: documents.into_iter().map(unspanned).collect(),
+        redactions: recorded_redactions(),
+        keyspace: None,
+    };
+    let yaml =
+        serde_saphyr::to_string(&scenario).map_err(|e| LiveError::Serialize(e.to_string()))?;
     Ok(Recording {
         yaml: format!(
             "# yaml-language-server: $schema=./schema.json\n# Recorded by `heatbed record --live`; record again rather than edit.\n{yaml}"
@@ -131,7 +149,7 @@ pub(super) fn scenario(
 /// Appends the steps of `history`'s writes outside the worker's keys: Gohan's as `gohan`
 /// steps with the importer's waits and the waits the live Gohan made, the others raw.
 /// Returns the resources Gohan wrote, in order.
-fn gohan_steps(history: &History, jobs: &Jobs, steps: &mut Vec<Value>) -> Vec<String> {
+fn gohan_steps(history: &History, jobs: &Jobs, steps: &mut Vec<StepFile>) -> Vec<String> {
     let mut versions: BTreeMap<String, u64> = history
         .initial
         .iter()
@@ -181,10 +199,14 @@ fn gohan_steps(history: &History, jobs: &Jobs, steps: &mut Vec<Value>) -> Vec<St
                 }
                 steps.extend(flow_steps(&[write], &mut versions, jobs));
             }
-            Some((value, None)) => steps.push(json!({"action": "put", "key": key, "value": value})),
+            Some((value, None)) => steps.push(StepFile::Put(PutStep {
+                key: key.to_string(),
+                value: Some(Value::String(value.to_string())),
+                file: None,
+            })),
             None => {
                 versions.remove(key.trim_start_matches("/config"));
-                steps.push(json!({"action": "delete", "key": key}));
+                steps.push(delete_step(key));
             }
         }
     }
@@ -199,7 +221,7 @@ fn document(
     path: &str,
     history: &History,
     writes: &[(&str, Value)],
-) -> (Value, Fixture) {
+) -> (DocumentFile, Fixture) {
     let id = path.rsplit('/').next().unwrap_or_default();
     let config = format!("/config{path}");
     let own = |key: &str| {
@@ -254,35 +276,31 @@ fn document(
         &[],
     );
     let file = format!("recorded/{flow}/{name}.md");
-    let mut doc = Map::new();
-    doc.insert("name".into(), json!(name));
-    doc.insert("title".into(), json!(title));
-    if let Some(preamble) = preamble {
-        doc.insert("preamble".into(), json!(preamble));
-    }
-    doc.insert("recorded".into(), json!([file]));
-    doc.insert("checkpoints".into(), Value::Array(before_anchors(&mine)));
+    let doc = DocumentFile {
+        name,
+        title,
+        preamble,
+        recorded: vec![file.clone()],
+        checkpoints: before_anchors(&mine).into_iter().map(unspanned).collect(),
+        heat_journal: None,
+    };
     let fixture = Fixture {
         path: file.into(),
         content: text,
     };
-    (Value::Object(doc), fixture)
+    (doc, fixture)
 }
 
 /// The importer's picks, with every write not identified on its own picked as the last of
 /// its key before the next one that is ([`settled`] kept only those).
-fn before_anchors(checkpoints: &[(&str, &Value)]) -> Vec<Value> {
+fn before_anchors(checkpoints: &[(&str, &Value)]) -> Vec<CheckpointFile> {
     let mut picks = picks(checkpoints);
     for (i, pick) in picks.iter_mut().enumerate() {
         let next =
             (i + 1..checkpoints.len()).find(|j| anchored(checkpoints[*j].0, checkpoints[*j].1));
-        if let (Some(pick), Some(j), false) = (
-            pick.as_object_mut(),
-            next,
-            anchored(checkpoints[i].0, checkpoints[i].1),
-        ) {
-            pick.remove("after");
-            pick.insert("before".into(), json!(j + 1));
+        if let (Some(j), false) = (next, anchored(checkpoints[i].0, checkpoints[i].1)) {
+            pick.after = None;
+            pick.before = Some(j + 1);
         }
     }
     picks

@@ -4,20 +4,21 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::proxy::Exchange;
+use crate::scenario::{FailureFile, StackAction, StackRuleFile};
 
 /// One operation of a stack as Heat answered it.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Operation {
-    action: &'static str,
+    action: StackAction,
     in_progress: u32,
     last: Option<Value>,
 }
 
 /// One rule per stack and operation (deletes only when they failed).
-pub(super) fn rules(journal: &[Exchange]) -> Vec<Value> {
+pub(super) fn rules(journal: &[Exchange]) -> Vec<StackRuleFile> {
     let mut stacks: BTreeMap<String, Vec<Operation>> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
     for exchange in journal {
@@ -29,15 +30,16 @@ pub(super) fn rules(journal: &[Exchange]) -> Vec<Value> {
         }
         let operations = stacks.entry(name).or_default();
         let action = match (exchange.method.as_str(), exchange.path.split('/').count()) {
-            ("POST", 2) => Some("create"),
-            ("PUT" | "PATCH", _) => Some("update"),
-            ("DELETE", _) => Some("delete"),
+            ("POST", 2) => Some(StackAction::Create),
+            ("PUT" | "PATCH", _) => Some(StackAction::Update),
+            ("DELETE", _) => Some(StackAction::Delete),
             _ => None,
         };
         if let Some(action) = action {
             operations.push(Operation {
                 action,
-                ..Operation::default()
+                in_progress: 0,
+                last: None,
             });
             continue;
         }
@@ -57,7 +59,7 @@ pub(super) fn rules(journal: &[Exchange]) -> Vec<Value> {
     for name in order {
         let mut generation = 0u32;
         for operation in &stacks[&name] {
-            if operation.action != "delete" {
+            if operation.action != StackAction::Delete {
                 generation = generation.saturating_add(1);
             }
             let Some(last) = &operation.last else {
@@ -65,13 +67,9 @@ pub(super) fn rules(journal: &[Exchange]) -> Vec<Value> {
             };
             let status = last["stack_status"].as_str().unwrap_or_default();
             let failed = status.ends_with("_FAILED");
-            if operation.action == "delete" && !failed {
+            if operation.action == StackAction::Delete && !failed {
                 continue;
             }
-            let mut rule = Map::new();
-            rule.insert("match".into(), json!(name));
-            rule.insert("generation".into(), json!(generation.max(1)));
-            rule.insert("in_progress_reads".into(), json!(operation.in_progress));
             let outputs = last["outputs"].as_array().cloned().unwrap_or_default();
             let keyed = |o: &Value| {
                 Some((
@@ -79,19 +77,28 @@ pub(super) fn rules(journal: &[Exchange]) -> Vec<Value> {
                     o["output_value"].clone(),
                 ))
             };
-            let values: Map<String, Value> = outputs.iter().filter_map(keyed).collect();
-            let keys: Vec<String> = outputs.iter().filter_map(keyed).map(|(k, _)| k).collect();
-            if !values.is_empty() {
-                rule.insert("outputs".into(), Value::Object(values));
-                rule.insert("output_order".into(), json!(keys));
-            }
-            if failed {
-                rule.insert(
-                    "fail".into(),
-                    json!([{"action": operation.action, "reason": last["stack_status_reason"], "times": 1}]),
-                );
-            }
-            rules.push(Value::Object(rule));
+            let outputs: Map<String, Value> = outputs.iter().filter_map(keyed).collect();
+            let output_order: Vec<String> = outputs.keys().cloned().collect();
+            let fail = if failed {
+                vec![FailureFile {
+                    action: operation.action,
+                    reason: last["stack_status_reason"].as_str().map(String::from),
+                    times: Some(1),
+                }]
+            } else {
+                Vec::new()
+            };
+            rules.push(StackRuleFile {
+                pattern: name.clone(),
+                generation: Some(generation.max(1)),
+                in_progress_reads: Some(operation.in_progress),
+                outputs,
+                output_order,
+                fail,
+                http_error: None,
+                latency: None,
+                hold_until: None,
+            });
         }
     }
     rules

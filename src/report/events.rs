@@ -70,22 +70,33 @@ impl Lane {
 pub enum Source {
     /// An etcd write (`value` `None` for a delete).
     Write {
+        /// The write's etcd revision.
         revision: i64,
+        /// The key.
         key: String,
+        /// The value written.
         value: Option<String>,
     },
     /// A call to the fake Heat.
     Heat(HeatCall),
     /// What a Heat call did to the collector (a monitoring target created or deleted, as
     /// heat-engine's `POST`/`DELETE /targets`), at the call's revision.
-    Hook { revision: i64, note: String },
+    Hook {
+        /// The revision of the call that set it off.
+        revision: i64,
+        /// What it did, in words.
+        note: String,
+    },
 }
 
 /// A checkpoint mark on an event: document and number, and whether it passed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mark {
+    /// The checkpoint's document.
     pub document: String,
+    /// Its number in the document.
     pub number: usize,
+    /// Whether it passed.
     pub ok: bool,
 }
 
@@ -94,8 +105,11 @@ pub struct Mark {
 pub struct Event {
     /// 1-based position in the merged order.
     pub seq: usize,
+    /// The lane it starts from (who wrote or called).
     pub from: Lane,
+    /// The lane it goes to (etcd, Heat, the collector).
     pub to: Lane,
+    /// What happened.
     pub source: Source,
     /// The checkpoints that name this event.
     pub marks: Vec<Mark>,
@@ -305,6 +319,7 @@ mod tests {
             ],
             missing: Vec::new(),
             keyspace: None,
+            invariants: None,
             worker_log: String::new(),
             history: vec![
                 write(2, "/config/v2.0/lb/1"),

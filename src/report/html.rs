@@ -58,6 +58,7 @@ pub(super) fn page(file: String, page: &Page<'_>) -> (String, Entry) {
         let _ = write!(body, r#"<pre class="error">{}</pre>"#, escape(error));
     }
     if let Some(outcome) = page.outcome {
+        invariants(&mut body, outcome);
         body.push_str(r#"<h2>Sequence</h2><div class="diagram">"#);
         body.push_str(&svg::diagram(&events, &outcome.missing));
         body.push_str("</div><h2>Checkpoints</h2>");
@@ -73,6 +74,27 @@ pub(super) fn page(file: String, page: &Page<'_>) -> (String, Entry) {
         counts,
     };
     (document(page.name, &body), entry)
+}
+
+/// The invariants' counts, and each broken one with its violations.
+fn invariants(body: &mut String, outcome: &crate::run::Outcome) {
+    let Some(invariants) = &outcome.invariants else {
+        return;
+    };
+    let _ = write!(
+        body,
+        "<h2>Invariants</h2><p>{}</p>",
+        escape(&invariants.summary())
+    );
+    for check in invariants.broken() {
+        let lines: Vec<String> = check.violations.iter().map(ToString::to_string).collect();
+        let _ = write!(
+            body,
+            r#"<p class="fail">broken: {}</p><pre class="error">{}</pre>"#,
+            escape(check.invariant.describe()),
+            escape(&lines.join("\n"))
+        );
+    }
 }
 
 fn checkpoints(body: &mut String, page: &Page<'_>, events: &[Event]) {

@@ -20,7 +20,9 @@ pub struct Judgement {
 /// One scenario for the report.
 #[derive(Debug)]
 pub struct Page<'a> {
+    /// The scenario's title.
     pub name: &'a str,
+    /// Its file.
     pub path: &'a Path,
     /// What the run captured (`None` when it never ran).
     pub outcome: Option<&'a Outcome>,

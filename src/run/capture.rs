@@ -143,7 +143,10 @@ pub(super) fn missing(scenario: &Scenario, history: &[Write]) -> Vec<Missing> {
                 document: document.name.clone(),
                 number: checkpoint.number,
                 key: checkpoint.key.to_string(),
-                detail: format!("{:?}: the key was written {seen} time(s)", checkpoint.pick),
+                detail: format!(
+                    "wants {}: the key was written {seen} time(s)",
+                    checkpoint.pick
+                ),
             });
         }
     }

@@ -83,7 +83,7 @@ pub(crate) fn all_found(documents: &[Document], history: &[Write]) -> bool {
 
 /// JSON subset: every key of an object in `subset` is in `value` with a matching value;
 /// arrays and scalars must be equal.
-pub fn contains(value: &Value, subset: &Value) -> bool {
+pub(crate) fn contains(value: &Value, subset: &Value) -> bool {
     match (value, subset) {
         (Value::Object(v), Value::Object(s)) => s
             .iter()

@@ -7,10 +7,24 @@ use std::future::Future;
 
 use tokio::sync::{mpsc, oneshot};
 
-use crate::etcd::Etcd;
+use crate::etcd::{Etcd, EtcdError};
 use crate::fakes::Fakes;
 use crate::scenario::WorkerSpec;
 use crate::worker::{Worker, WorkerEnv};
+
+/// Why a fault could not be applied.
+#[derive(Debug, thiserror::Error)]
+pub enum FaultError {
+    /// etcd could not be killed or restarted (or its leases expired).
+    #[error(transparent)]
+    Etcd(#[from] EtcdError),
+    /// The run's client cannot reach a restarted etcd.
+    #[error("etcd restarted but the run's client cannot reach it: {0}")]
+    Unreachable(#[source] etcd_client::Error),
+    /// The worker could not be killed or started.
+    #[error("{0}")]
+    Worker(String),
+}
 
 /// Requests the run's client may fail while it reconnects to a restarted etcd.
 const RECONNECTS: usize = 20;
@@ -28,51 +42,47 @@ pub(crate) struct Control<'a> {
 impl Control<'_> {
     /// Kills every member of the etcd heatbed started (SIGKILL); the clients, the recorder's
     /// watch and the worker's retry until [`Control::etcd_restart`].
-    pub(crate) async fn etcd_kill(&self) -> Result<(), String> {
-        self.etcd.kill().await.map(drop).map_err(|e| e.to_string())
+    pub(crate) async fn etcd_kill(&self) -> Result<(), FaultError> {
+        Ok(self.etcd.kill().await.map(drop)?)
     }
 
     /// Kills the member the others follow (a lone member: itself).
-    pub(crate) async fn etcd_kill_leader(&self) -> Result<(), String> {
-        self.etcd
-            .kill_leader()
-            .await
-            .map(drop)
-            .map_err(|e| e.to_string())
+    pub(crate) async fn etcd_kill_leader(&self) -> Result<(), FaultError> {
+        Ok(self.etcd.kill_leader().await.map(drop)?)
     }
 
     /// Restarts the killed members on their data and ports; waits until etcd serves.
-    pub(crate) async fn etcd_restart(&self) -> Result<(), String> {
-        self.etcd.restart().await.map_err(|e| e.to_string())?;
+    pub(crate) async fn etcd_restart(&self) -> Result<(), FaultError> {
+        self.etcd.restart().await?;
         // The run's client (shared by the recorder, the fakes and the steps) reconnects on
         // its next request: make that a request of its own, so no step's is the one that
         // finds the old connection gone.
-        let mut last = String::new();
-        for _ in 0..RECONNECTS {
+        let mut attempts = 1;
+        loop {
             match self.etcd.client().status().await {
                 Ok(_) => return Ok(()),
-                Err(e) => last = e.to_string(),
+                Err(e) if attempts >= RECONNECTS => return Err(FaultError::Unreachable(e)),
+                Err(_) => attempts += 1,
             }
         }
-        Err(format!(
-            "etcd restarted but the run's client cannot reach it: {last}"
-        ))
     }
 
     /// Kills the worker as a crash would, then expires every lease etcd holds (the dead
     /// worker's claims), as their TTL would later: heatbed has no clock to wait on.
-    pub(crate) async fn worker_kill(&self) -> Result<(), String> {
-        self.worker.apply(WorkerOp::Kill).await?;
-        self.etcd
-            .expire_leases()
+    pub(crate) async fn worker_kill(&self) -> Result<(), FaultError> {
+        self.worker
+            .apply(WorkerOp::Kill)
             .await
-            .map(drop)
-            .map_err(|e| e.to_string())
+            .map_err(FaultError::Worker)?;
+        Ok(self.etcd.expire_leases().await.map(drop)?)
     }
 
     /// Starts the killed worker again with the run's spec and env.
-    pub(crate) async fn worker_restart(&self) -> Result<(), String> {
-        self.worker.apply(WorkerOp::Restart).await
+    pub(crate) async fn worker_restart(&self) -> Result<(), FaultError> {
+        self.worker
+            .apply(WorkerOp::Restart)
+            .await
+            .map_err(FaultError::Worker)
     }
 }
 

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::capture::Missing;
+use super::invariants::Invariants;
 use super::runner::Outcome;
 use crate::etcd::EtcdError;
 use crate::scenario::Scenario;
@@ -135,14 +136,18 @@ pub enum RunErrorKind {
     },
     /// The watch on etcd's history broke.
     #[error("recording etcd's history failed: {0}")]
-    Recorder(String),
-    /// A fake service could not be started.
-    #[error("fake {service}: {message}")]
+    Recorder(#[source] std::sync::Arc<crate::etcd::FollowError>),
+    /// The run ended but its history breaks an invariant (the checkpoints are kept).
+    #[error("invariants broken: {0}")]
+    Invariants(Box<Invariants>),
+    /// A fake service could not be started, or did not settle.
+    #[error("fake {service}: {source}")]
     Fake {
         /// Which fake.
         service: &'static str,
         /// Why.
-        message: String,
+        #[source]
+        source: Box<crate::fakes::FakeError>,
     },
 }
 
@@ -173,24 +178,45 @@ pub enum StepError {
         key: String,
     },
     /// A `/config` value that is not what Gohan writes.
-    #[error("`{key}` holds a value Gohan would not write: {message}")]
+    #[error("`{key}` holds a value Gohan would not write: {problem}")]
     Foreign {
         /// The key.
         key: String,
         /// What is off.
-        message: String,
+        problem: ForeignValue,
     },
     /// A wait step ran out of time.
     #[error("{0}")]
     WaitTimeout(Box<WaitTimeout>),
     /// A fault step could not be applied.
-    #[error("fault `{fault}` failed: {message}")]
+    #[error("fault `{fault}` failed: {cause}")]
     Fault {
         /// The fault, as written (`etcd: kill`).
         fault: String,
         /// Why.
-        message: String,
+        #[source]
+        cause: Box<super::FaultError>,
     },
+}
+
+/// What is off in a `/config` value a `gohan` step found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ForeignValue {
+    /// The value is not JSON.
+    #[error("not JSON")]
+    NotJson,
+    /// No integer `version`.
+    #[error("no integer `version`")]
+    NoVersion,
+    /// `body` is a string that is not JSON.
+    #[error("`body` is not JSON")]
+    BodyNotJson,
+    /// No `body`.
+    #[error("no `body`")]
+    NoBody,
+    /// Someone else wrote the key between Gohan's read and its write.
+    #[error("it changed while Gohan was writing it")]
+    Changed,
 }
 
 /// A wait step that ran out of time: what it waited for and what etcd holds near its key.

@@ -5,17 +5,22 @@ mod capture;
 mod checkpoints;
 mod control;
 mod error;
+mod invariants;
 mod keyspace;
+mod partition;
 mod recorder;
 mod runner;
-mod steps;
+pub(crate) mod steps;
 
 pub use capture::{Captured, Missing};
-pub use checkpoints::contains;
-pub use error::{MissingList, RunError, RunErrorKind, StepError, WaitTimeout};
+pub use control::FaultError;
+pub use error::{ForeignValue, MissingList, RunError, RunErrorKind, StepError, WaitTimeout};
+pub use invariants::{
+    Check, Counts, Invariant, Invariants, Violation, ViolationKind, check as check_invariants,
+};
 pub use keyspace::FinalKeyspace;
+pub use partition::{Partition, PartitionError, PartitionKind};
 pub use recorder::{Recorder, Write};
 pub use runner::{Outcome, run_on, run_scenario, run_scenario_until};
-pub(crate) use steps::validate_fault;
 pub use steps::{CollectorFault, EtcdFault, Fault, FaultStep, HeatFault, WorkerFault};
 pub use tokio_util::sync::CancellationToken;

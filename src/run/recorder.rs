@@ -9,7 +9,7 @@ use etcd_client::{Client, EventType};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::etcd::{Follow, Range};
+use crate::etcd::{Follow, FollowError, Range};
 
 /// One event of the history.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,13 +27,14 @@ pub struct Write {
 pub struct Recorder {
     history: Arc<Mutex<Vec<Write>>>,
     changed: watch::Receiver<usize>,
-    failed: Arc<Mutex<Option<String>>>,
+    failed: Arc<Mutex<Option<Arc<FollowError>>>>,
     start_revision: i64,
     task: JoinHandle<()>,
 }
 
 impl Recorder {
     /// Starts watching every key from `start_revision` (inclusive).
+    #[must_use = "the watch stops when the returned `Recorder` is dropped"]
     pub async fn start(client: Client, start_revision: i64) -> Result<Self, etcd_client::Error> {
         let mut stream =
             Follow::from_revision(client, vec![0u8], Range::All, start_revision).await?;
@@ -62,7 +63,7 @@ impl Recorder {
                         tx.send_replace(len);
                     }
                     Err(e) => {
-                        *fail.lock().expect("recorder lock") = Some(e.to_string());
+                        *fail.lock().expect("recorder lock") = Some(Arc::new(e));
                         tx.send_replace(usize::MAX);
                         break;
                     }
@@ -110,8 +111,32 @@ impl Recorder {
         }
     }
 
+    /// The history once `done` holds for it, woken by each recorded write; `Err` with the
+    /// history so far when `within` passes first or the watch stops.
+    pub async fn wait_for(
+        &self,
+        done: impl Fn(&[Write]) -> bool,
+        within: std::time::Duration,
+    ) -> Result<Vec<Write>, Vec<Write>> {
+        let mut changed = self.subscribe();
+        let waited = tokio::time::timeout(within, async {
+            loop {
+                changed.borrow_and_update();
+                let history = self.snapshot();
+                if done(&history) {
+                    return Ok(history);
+                }
+                if self.failure().is_some() || changed.changed().await.is_err() {
+                    return Err(history);
+                }
+            }
+        })
+        .await;
+        waited.unwrap_or_else(|_| Err(self.snapshot()))
+    }
+
     /// Why the watch stopped, if it did.
-    pub fn failure(&self) -> Option<String> {
+    pub fn failure(&self) -> Option<Arc<FollowError>> {
         self.failed.lock().expect("recorder lock").clone()
     }
 }

@@ -8,6 +8,7 @@ use super::capture::{Captured, Missing, capture, missing};
 use super::checkpoints::all_found;
 use super::control::{Control, WorkerOwner};
 use super::error::{RunError, RunErrorKind};
+use super::invariants::{self, Invariants};
 use super::keyspace::{self, FinalKeyspace};
 use super::recorder::{Recorder, Write};
 use super::steps::{self, StepContext};
@@ -27,6 +28,9 @@ pub struct Outcome {
     /// The keyspace the run ended with, when the scenario declares `keyspace:` (and the run
     /// got that far).
     pub keyspace: Option<FinalKeyspace>,
+    /// The invariants checked from the history, when a worker ran and the run got to its end
+    /// (`None`: not checked).
+    pub invariants: Option<Invariants>,
     /// What the worker printed.
     pub worker_log: String,
     /// Every write of the run.
@@ -96,7 +100,7 @@ pub async fn run_scenario_until(
             fail(
                 RunErrorKind::Fake {
                     service: e.service(),
-                    message: e.to_string(),
+                    source: Box::new(e),
                 },
                 String::new(),
             )
@@ -120,7 +124,7 @@ pub async fn run_scenario_until(
         () = stop.cancelled() => Err(interrupted()),
     };
     drop(control);
-    let keyspace = match &result {
+    let mut keyspace = match &result {
         Ok(_) => {
             let settle = !matches!(spec, WorkerSpec::None);
             tokio::select! {
@@ -130,26 +134,58 @@ pub async fn run_scenario_until(
         }
         Err(_) => Ok(None),
     };
+    // The invariants are checked once the work the run set off is done (or the scenario's
+    // timeout passed again): a run without a worker has nothing to check.
+    let mut check = result.is_ok() && keyspace.is_ok() && !matches!(spec, WorkerSpec::None);
+    if check {
+        tokio::select! {
+            () = work_done(scenario, &recorder) => {}
+            () = stop.cancelled() => {
+                // Stopped while waiting: an interrupted run, not a broken invariant.
+                check = false;
+                keyspace = Err(interrupted());
+            }
+        }
+        if let Some(failure) = recorder.failure() {
+            // The history is incomplete: nothing can be judged from it.
+            check = false;
+            keyspace = Err(RunErrorKind::Recorder(failure));
+        }
+    }
     let worker_log = worker.stop().await;
     let journal = fakes.heat_journal();
     let held = fakes.held_stacks();
     drop(fakes);
     let history = match &result {
+        Ok(_) if check => caught_up(&recorder, client.clone())
+            .await
+            .unwrap_or_else(|_| recorder.snapshot()),
         Ok(history) => history.clone(),
         Err(_) => recorder.snapshot(),
     };
+    let invariants = check.then(|| invariants::check(&history));
     let captured = capture(scenario, &history, &journal);
     let outcome = |checkpoints, missing, keyspace| Outcome {
         checkpoints,
         missing,
         keyspace,
+        invariants: invariants.clone(),
         worker_log: worker_log.clone(),
         history: history.clone(),
         heat_calls: journal.clone(),
         elapsed: started.elapsed(),
     };
     match (result.and(keyspace), captured) {
-        (Ok(keyspace), Ok(checkpoints)) => Ok(outcome(checkpoints, Vec::new(), keyspace)),
+        (Ok(keyspace), Ok(checkpoints)) => match &invariants {
+            Some(broken) if !broken.hold() => {
+                let kind = RunErrorKind::Invariants(Box::new(broken.clone()));
+                let mut error = failed(kind, worker_log.clone(), &held);
+                // Every checkpoint happened: they are kept, to compare as usual.
+                error.partial = Some(Box::new(outcome(checkpoints, Vec::new(), keyspace)));
+                Err(error)
+            }
+            _ => Ok(outcome(checkpoints, Vec::new(), keyspace)),
+        },
         (Ok(_), Err(kind)) => Err(failed(kind, worker_log.clone(), &held)),
         (Err(kind), captured) => {
             let mut error = failed(kind, worker_log.clone(), &held);
@@ -241,6 +277,24 @@ async fn drive(
     }
 }
 
+/// Waits, on the recorder (never by sleeping), until no work the run set off is under way
+/// ([`invariants::pending`]: every `/config` version answered, every job ended, no `/jobs/`
+/// key left), at most the scenario's timeout. A worker that never finishes its work is then
+/// caught by the invariants instead of hanging the run.
+async fn work_done(scenario: &Scenario, recorder: &Recorder) {
+    let deadline = Instant::now().checked_add(scenario.timeout);
+    let mut changed = recorder.subscribe();
+    loop {
+        changed.borrow_and_update();
+        if !invariants::pending(&recorder.snapshot()) || recorder.failure().is_some() {
+            return;
+        }
+        if !matches!(until(deadline, changed.changed()).await, Some(Ok(()))) {
+            return;
+        }
+    }
+}
+
 /// Once every checkpoint happened: waits, until `deadline`, for the collector to write every
 /// report that is due (they may follow the last checkpoint), then the history.
 async fn settled(
@@ -257,7 +311,7 @@ async fn settled(
         .await
         .map_err(|e| RunErrorKind::Fake {
             service: e.service(),
-            message: e.to_string(),
+            source: Box::new(e),
         })?;
     caught_up(recorder, client).await
 }

@@ -1,11 +1,12 @@
 //! Validating documents and their checkpoints (a part of [`super::validate`]).
 
-use regex::Regex;
 use serde_saphyr::Spanned;
 
+use super::error::FieldError;
 use super::model::{CheckpointFile, DocumentFile, JournalFile};
 use super::types::{Checkpoint, Document, JournalFilter, KeySelector, Pick};
-use super::validate::{FieldError, check_key};
+use super::unspanned;
+use super::validate::check_key;
 
 pub(super) fn document(doc: DocumentFile) -> Result<Document, FieldError> {
     let name_ok = !doc.name.is_empty()
@@ -14,22 +15,22 @@ pub(super) fn document(doc: DocumentFile) -> Result<Document, FieldError> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if !name_ok {
-        return Err((
-            ".name".into(),
+        return Err(FieldError::new(
+            ".name",
             format!("`{}` must be letters, digits, `_` or `-`", doc.name),
         ));
     }
     let journal = match (doc.heat_journal, doc.checkpoints.is_empty()) {
         (None, true) => {
-            return Err((
-                ".checkpoints".into(),
-                "needs at least one checkpoint (or a `heat_journal`)".into(),
+            return Err(FieldError::new(
+                ".checkpoints",
+                "needs at least one checkpoint (or a `heat_journal`)",
             ));
         }
         (Some(_), false) => {
-            return Err((
-                ".heat_journal".into(),
-                "a journal document has no `checkpoints`".into(),
+            return Err(FieldError::new(
+                ".heat_journal",
+                "a journal document has no `checkpoints`",
             ));
         }
         (Some(journal), true) => Some(journal_filter(journal)?),
@@ -40,17 +41,14 @@ pub(super) fn document(doc: DocumentFile) -> Result<Document, FieldError> {
         .checkpoints
         .into_iter()
         .enumerate()
-        .map(|(i, c)| {
-            checkpoint(i + 1, c)
-                .map_err(|(field, message)| (format!(".checkpoints[{i}]{field}"), message))
-        })
+        .map(|(i, c)| checkpoint(i + 1, c).map_err(|e| e.under(format!(".checkpoints[{i}]"))))
         .collect::<Result<_, _>>()?;
     if let Some((i, c)) = checkpoints
         .iter()
         .enumerate()
         .find(|(_, c)| matches!(c.pick, Pick::Before(n) if n > count))
     {
-        return Err((
+        return Err(FieldError::new(
             format!(".checkpoints[{i}].before"),
             format!(
                 "({}) names a checkpoint the document does not have",
@@ -59,8 +57,8 @@ pub(super) fn document(doc: DocumentFile) -> Result<Document, FieldError> {
         ));
     }
     if let Some(number) = circular(&checkpoints) {
-        return Err((
-            ".checkpoints".into(),
+        return Err(FieldError::new(
+            ".checkpoints",
             format!("checkpoint ({number}) depends on itself through `before`/`after`"),
         ));
     }
@@ -110,13 +108,9 @@ fn journal_filter(journal: JournalFile) -> Result<JournalFilter, FieldError> {
         |methods| methods.iter().map(|m| m.to_ascii_uppercase()).collect(),
     );
     if methods.is_empty() {
-        return Err((".heat_journal.methods".into(), "names no method".into()));
+        return Err(FieldError::new(".heat_journal.methods", "names no method"));
     }
-    let stack = journal
-        .stack
-        .map(glob_selector)
-        .transpose()
-        .map_err(|m| (".heat_journal.stack".to_string(), m))?;
+    let stack = journal.stack.map(glob_selector);
     Ok(JournalFilter { methods, stack })
 }
 
@@ -128,13 +122,13 @@ fn checkpoint(number: usize, c: Spanned<CheckpointFile>) -> Result<Checkpoint, F
             KeySelector::Exact(key)
         }
         (None, Some(glob)) => {
-            check_key(&glob).map_err(|(_, m)| (".pattern".to_string(), m))?;
-            glob_selector(glob).map_err(|m| (".pattern".to_string(), m))?
+            check_key(&glob).map_err(|e| e.at(".pattern"))?;
+            glob_selector(glob)
         }
         _ => {
-            return Err((
-                String::new(),
-                "give exactly one of `key` and `pattern`".into(),
+            return Err(FieldError::new(
+                "",
+                "give exactly one of `key` and `pattern`",
             ));
         }
     };
@@ -145,25 +139,25 @@ fn checkpoint(number: usize, c: Spanned<CheckpointFile>) -> Result<Checkpoint, F
         c.after.is_some(),
     ];
     if given.iter().filter(|g| **g).count() > 1 {
-        return Err((
-            String::new(),
-            "give at most one of `nth`, `matching`, `before` and `after`".into(),
+        return Err(FieldError::new(
+            "",
+            "give at most one of `nth`, `matching`, `before` and `after`",
         ));
     }
     let pick = match (c.nth, c.matching, c.before, c.after) {
-        (Some(0), ..) => return Err((".nth".into(), "counts from 1".into())),
+        (Some(0), ..) => return Err(FieldError::new(".nth", "counts from 1")),
         (Some(n), ..) => Pick::Nth(n),
         (_, Some(v), ..) => Pick::Matching(v),
         (_, _, Some(n), _) if n <= number => {
-            return Err((
-                ".before".into(),
+            return Err(FieldError::new(
+                ".before",
                 format!("must name a later checkpoint than ({number})"),
             ));
         }
         (_, _, Some(n), _) => Pick::Before(n),
         (.., Some(n)) if n == 0 || n >= number => {
-            return Err((
-                ".after".into(),
+            return Err(FieldError::new(
+                ".after",
                 format!("must name an earlier checkpoint than ({number})"),
             ));
         }
@@ -174,17 +168,54 @@ fn checkpoint(number: usize, c: Spanned<CheckpointFile>) -> Result<Checkpoint, F
 }
 
 /// A glob as a key selector: `*` matches any run of characters, `?` one character; the rest
-/// is literal. A glob too large to compile is an error, not a panic.
-pub(super) fn glob_selector(glob: String) -> Result<KeySelector, String> {
-    let mut re = String::from("^");
-    for c in glob.chars() {
-        match c {
-            '*' => re.push_str(".*"),
-            '?' => re.push('.'),
-            c => re.push_str(&regex::escape(&c.to_string())),
+/// is literal (matched by [`super::glob`], the one glob engine).
+pub(super) fn glob_selector(glob: String) -> KeySelector {
+    KeySelector::Pattern { glob }
+}
+
+impl Document {
+    /// The file form that validates into this document (journal documents keep their
+    /// methods and stack glob).
+    pub fn to_file(&self) -> DocumentFile {
+        DocumentFile {
+            name: self.name.clone(),
+            title: self.title.clone(),
+            preamble: self.preamble.clone(),
+            recorded: self.recorded.clone(),
+            checkpoints: self
+                .checkpoints
+                .iter()
+                .map(|c| unspanned(c.to_file()))
+                .collect(),
+            heat_journal: self.journal.as_ref().map(|j| JournalFile {
+                methods: Some(j.methods.clone()),
+                stack: j.stack.as_ref().map(ToString::to_string),
+            }),
         }
     }
-    re.push('$');
-    let regex = Regex::new(&re).map_err(|e| format!("`{glob}`: {e}"))?;
-    Ok(KeySelector::Pattern { glob, regex })
+}
+
+impl Checkpoint {
+    /// The file form that validates into this checkpoint.
+    pub fn to_file(&self) -> CheckpointFile {
+        let (key, pattern) = match &self.key {
+            KeySelector::Exact(k) => (Some(k.clone()), None),
+            KeySelector::Pattern { glob, .. } => (None, Some(glob.clone())),
+        };
+        let mut file = CheckpointFile {
+            key,
+            pattern,
+            nth: None,
+            matching: None,
+            before: None,
+            after: None,
+        };
+        match &self.pick {
+            Pick::Nth(n) => file.nth = Some(*n),
+            Pick::Matching(v) => file.matching = Some(v.clone()),
+            Pick::Before(n) => file.before = Some(*n),
+            Pick::After(n) => file.after = Some(*n),
+        }
+        file
+    }
 }

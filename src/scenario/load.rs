@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::error::{LoadError, Position};
+use super::error::{InvalidKind, LoadError, Position};
 use super::model::ScenarioFile;
 use super::types::Scenario;
 use super::validate::validate;
@@ -49,15 +49,11 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
 fn not_utf8(path: &Path, bytes: &[u8], error: std::str::Utf8Error) -> LoadError {
     let valid = String::from_utf8_lossy(&bytes[..error.valid_up_to()]);
     let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
-    LoadError::Invalid {
-        path: path.to_owned(),
-        position: Some(Position {
-            line: valid.matches('\n').count() as u64 + 1,
-            column: valid[line_start..].chars().count() as u64 + 1,
-        }),
-        key: ".".into(),
-        message: "the file is not valid UTF-8".into(),
-    }
+    let position = Position {
+        line: valid.matches('\n').count() as u64 + 1,
+        column: valid[line_start..].chars().count() as u64 + 1,
+    };
+    LoadError::invalid(path, Some(position), ".".into(), InvalidKind::NotUtf8)
 }
 
 /// Parses YAML text into the file model. Booleans are strict (`true`/`false` only).
@@ -75,26 +71,30 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<ScenarioFile, LoadError> 
             line: l.line(),
             column: l.column(),
         });
-        LoadError::Invalid {
-            path: path.to_owned(),
+        let key = if key.is_empty() {
+            ".".into()
+        } else {
+            without_spans(&key)
+        };
+        LoadError::invalid(
+            path,
             position,
-            key: if key.is_empty() {
-                ".".into()
-            } else {
-                without_spans(&key)
-            },
-            message: first_line(&e.to_string()),
-        }
+            key,
+            InvalidKind::Model(first_line(&e.to_string())),
+        )
     })
 }
 
-/// Items of these lists are `Spanned`, whose own `value` field shows up in key paths.
+/// These sections and the items of these lists are `Spanned`, whose own `value` field shows
+/// up in key paths.
 fn without_spans(key: &str) -> String {
     static SPANNED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(steps|documents|checkpoints|redactions)(\[\d+\])\.value")
-            .expect("valid regex")
+        regex::Regex::new(
+            r"^(name|worker|heat|collector|keyspace)\.value\b|\b(steps|documents|checkpoints|redactions|stacks|targets)(\[\d+\])\.value\b",
+        )
+        .expect("valid regex")
     });
-    SPANNED.replace_all(key, "$1$2").into_owned()
+    SPANNED.replace_all(key, "$1$2$3").into_owned()
 }
 
 /// serde-saphyr appends "at line X, column Y"; we print the position ourselves.

@@ -39,4 +39,4 @@ macro_rules! tagged {
     };
 }
 
-pub(super) use tagged;
+pub(crate) use tagged;

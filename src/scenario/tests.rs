@@ -34,15 +34,15 @@ fn loads_a_scenario_with_every_step_kind() {
     assert_eq!(scenario.steps.len(), 5);
     assert_eq!(scenario.steps[3].line, 7);
     match &scenario.steps[0].kind {
-        StepKind::Put { value, .. } => assert_eq!(value, br#"{"x":1}"#),
+        StepKind::Put(put) => assert_eq!(put.value, br#"{"x":1}"#),
         other => panic!("{other:?}"),
     }
     match &scenario.steps[1].kind {
-        StepKind::Put { value, .. } => assert_eq!(value, b"plain"),
+        StepKind::Put(put) => assert_eq!(put.value, b"plain"),
         other => panic!("{other:?}"),
     }
     match &scenario.steps[3].kind {
-        StepKind::Gohan { key, .. } => assert_eq!(key, "/config/v2.0/ports/p"),
+        StepKind::Gohan(gohan) => assert_eq!(gohan.key, "/config/v2.0/ports/p"),
         other => panic!("{other:?}"),
     }
     let second = &scenario.documents[0].checkpoints[1];
@@ -219,4 +219,89 @@ fn a_huge_timeout_loads() {
     ))
     .unwrap();
     assert_eq!(scenario.timeout.as_secs(), u64::MAX);
+}
+
+#[test]
+fn section_errors_name_their_line_and_column() {
+    let cases = [
+        ("name: ' '\nsteps: []\n", "1:7: at `name`"),
+        (
+            "name: t\nworker: {kind: reference, slots: 0}\nsteps: []\n",
+            "2:9: at `worker.slots`",
+        ),
+        (
+            "name: t\nworker:\n  kind: command\n  command: ''\nsteps: []\n",
+            "3:3: at `worker.command`",
+        ),
+        (
+            "name: t\nheat:\n  project_id: 'a b'\nsteps: []\n",
+            "3:3: at `heat.project_id`",
+        ),
+        (
+            "name: t\nheat:\n  stacks:\n    - {match: x}\n    - {match: y, hold_until: {exists: []}}\nsteps: []\n",
+            "5:7: at `heat.stacks[1].hold_until.exists`",
+        ),
+        (
+            "name: t\ncollector: {public_url: ftp://x}\nsteps: []\n",
+            "2:12: at `collector.public_url`",
+        ),
+        (
+            "name: t\ncollector:\n  targets:\n    - match: ''\nsteps: []\n",
+            "4:7: at `collector.targets[0].match`",
+        ),
+    ];
+    for (text, expected) in cases {
+        let message = error(text);
+        assert!(
+            message.starts_with(&format!("scenarios/t.yaml:{expected}")),
+            "{expected}: {message}"
+        );
+    }
+}
+
+#[test]
+fn a_scenario_written_from_its_steps_loads_back_the_same() {
+    let text = format!(
+        "{HEAD}steps:\n\
+         - {{action: put, key: /a, value: {{x: 1}}}}\n\
+         - {{action: delete, key: /a, prefix: true}}\n\
+         - {{action: gohan, op: delete, path: /v2.0/ports/p}}\n\
+         - {{action: wait, key: /a, until: matches, value: {{x: 1}}, timeout: 1500ms}}\n\
+         - {{action: wait, key: /b/, prefix: true, until: deleted}}\n\
+         documents:\n\
+         - name: d\n  title: T\n  checkpoints:\n  - key: /a\n  - {{key: /a, after: 1}}\n  - {{pattern: /b*, matching: {{v: 1}}}}\n"
+    );
+    let scenario = load_str(&text).unwrap();
+    let file = super::ScenarioFile {
+        name: super::unspanned(scenario.name.clone()),
+        description: None,
+        timeout: None,
+        worker: None,
+        heat: None,
+        collector: None,
+        steps: scenario
+            .steps
+            .iter()
+            .map(|s| super::unspanned(s.kind.to_file()))
+            .collect(),
+        documents: scenario
+            .documents
+            .iter()
+            .map(|d| super::unspanned(d.to_file()))
+            .collect(),
+        redactions: Vec::new(),
+        keyspace: None,
+    };
+    let written = serde_saphyr::to_string(&file).unwrap();
+    let again = load_str(&written).unwrap();
+    let kinds = |s: &Scenario| s.steps.iter().map(|s| s.kind.clone()).collect::<Vec<_>>();
+    assert_eq!(kinds(&again), kinds(&scenario), "{written}");
+    let picks = |s: &Scenario| {
+        s.documents[0]
+            .checkpoints
+            .iter()
+            .map(|c| (c.key.to_string(), c.pick.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(picks(&again), picks(&scenario), "{written}");
 }

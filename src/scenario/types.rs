@@ -7,7 +7,7 @@ use std::time::Duration;
 use regex::Regex;
 use serde_json::Value;
 
-pub use super::model::GohanOp;
+pub use crate::run::steps::{Condition, GohanOp, StepKind};
 
 /// A scenario ready to run.
 #[derive(Debug, Clone)]
@@ -79,9 +79,8 @@ pub enum WorkerSpec {
     None,
 }
 
-pub use super::heat::HeatSpec;
-
 pub use super::collector::CollectorSpec;
+pub use super::heat::HeatSpec;
 
 /// A validated step. `line` is where it starts in the file.
 #[derive(Debug, Clone)]
@@ -90,71 +89,6 @@ pub struct Step {
     pub line: u64,
     /// What it does.
     pub kind: StepKind,
-}
-
-/// What a step does.
-#[derive(Debug, Clone)]
-pub enum StepKind {
-    /// A Gohan write of `/config<path>`.
-    Gohan {
-        /// create, update or delete.
-        op: GohanOp,
-        /// The `/config/...` key.
-        key: String,
-        /// The body; `None` only for delete (keeps the last body).
-        body: Option<Value>,
-    },
-    /// A raw put.
-    Put {
-        /// Key.
-        key: String,
-        /// Bytes to store.
-        value: Vec<u8>,
-    },
-    /// A raw delete.
-    Delete {
-        /// Key or prefix.
-        key: String,
-        /// Whether `key` is a prefix.
-        prefix: bool,
-    },
-    /// Wait for a condition on a key.
-    Wait {
-        /// Key, or prefix.
-        key: String,
-        /// Whether `key` is a prefix (some key under it exists / none does).
-        prefix: bool,
-        /// Condition.
-        condition: Condition,
-        /// Deadline.
-        timeout: Duration,
-    },
-    /// A fault: etcd, the worker, Heat or the collector taken away or brought back.
-    Fault(crate::run::Fault),
-}
-
-impl StepKind {
-    /// The step's `action` name, for messages.
-    pub fn action(&self) -> &'static str {
-        match self {
-            StepKind::Gohan { .. } => "gohan",
-            StepKind::Put { .. } => "put",
-            StepKind::Delete { .. } => "delete",
-            StepKind::Wait { .. } => "wait",
-            StepKind::Fault(_) => "fault",
-        }
-    }
-}
-
-/// The condition of a wait step.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Condition {
-    /// The key exists.
-    Exists,
-    /// The key's JSON value contains this subset.
-    Matches(Value),
-    /// The key is absent.
-    Deleted,
 }
 
 /// A document of numbered checkpoints.
@@ -219,12 +153,10 @@ pub struct Checkpoint {
 pub enum KeySelector {
     /// Exactly this key.
     Exact(String),
-    /// Keys matching a glob.
+    /// Keys matching a glob (`*` any run of characters, `?` one character).
     Pattern {
         /// As written.
         glob: String,
-        /// Anchored regex compiled from it.
-        regex: Regex,
     },
 }
 
@@ -233,7 +165,7 @@ impl KeySelector {
     pub fn matches(&self, key: &str) -> bool {
         match self {
             KeySelector::Exact(k) => k == key,
-            KeySelector::Pattern { regex, .. } => regex.is_match(key),
+            KeySelector::Pattern { glob } => super::glob(glob.as_bytes(), key.as_bytes()),
         }
     }
 }
@@ -258,6 +190,18 @@ pub enum Pick {
     Before(usize),
     /// The first write after checkpoint (n) of the same document was written.
     After(usize),
+}
+
+impl std::fmt::Display for Pick {
+    /// The write a checkpoint wants, in the words of a scenario's fields.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Pick::Nth(n) => write!(f, "write {n}"),
+            Pick::Matching(v) => write!(f, "the first write matching {v}"),
+            Pick::Before(n) => write!(f, "the last write before ({n})"),
+            Pick::After(n) => write!(f, "the first write after ({n})"),
+        }
+    }
 }
 
 /// A redaction rule.

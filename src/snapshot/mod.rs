@@ -4,7 +4,7 @@ mod redact;
 mod render;
 mod store;
 
-pub(crate) use redact::JOB_SUFFIX;
-pub use redact::redact;
+pub(crate) use redact::job_suffix_redaction;
+pub use redact::{redact, redact_job_suffix};
 pub use render::{decode_body, render_call, render_write};
 pub use store::{KEYSPACE, Store, Verdict};

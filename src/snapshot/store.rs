@@ -4,9 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use insta::Snapshot;
-use insta::TextSnapshotKind;
-use insta::internals::{SnapshotContents, TextSnapshotContents};
+use insta::{Comparator, DefaultComparator, Snapshot};
 
 use crate::run::{Captured, Outcome};
 use crate::scenario::Scenario;
@@ -73,32 +71,31 @@ impl Store {
 
     /// The text the snapshot file `name` holds (`None` when there is none).
     pub fn contents(&self, name: &str) -> Result<Option<String>, String> {
-        Ok(self.read(name)?.map(|old| old.to_string()))
+        Ok(self.read(name)?.map(|(_, text)| text))
     }
 
-    fn read(&self, name: &str) -> Result<Option<TextSnapshotContents>, String> {
+    /// The snapshot file `name`, with its text as insta normalises it.
+    fn read(&self, name: &str) -> Result<Option<(Snapshot, String)>, String> {
         let path = self.dir.join(format!("{name}.snap"));
         if !path.exists() {
             return Ok(None);
         }
-        let old = Snapshot::from_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        match old.contents() {
-            SnapshotContents::Text(old) => Ok(Some(old.clone())),
-            _ => Err(format!("{}: not a text snapshot", path.display())),
-        }
+        text_snapshot(&path).map(Some)
     }
 
-    /// Compares `text` with the snapshot file `name`, the way insta does.
+    /// Compares `text` with the snapshot file `name` the way insta's assertions do: both read
+    /// as snapshot files through insta's public API and judged by its `DefaultComparator`
+    /// (none of `insta::internals`, which promises no stability).
     pub fn check_text(&self, name: &str, text: &str) -> Result<Verdict, String> {
         let path = self.dir.join(format!("{name}.snap"));
-        let Some(old) = self.read(name)? else {
+        let Some((old, old_text)) = self.read(name)? else {
             return Ok(Verdict::Missing);
         };
-        let new = TextSnapshotContents::new(text.to_string(), TextSnapshotKind::File);
-        if old.matches_latest(&new) {
+        let (new, new_text) = self.as_snapshot(name, text)?;
+        if DefaultComparator.matches(&old, &new) {
             return Ok(Verdict::Match);
         }
-        let (old, new) = (format!("{old}\n"), format!("{new}\n"));
+        let (old, new) = (format!("{old_text}\n"), format!("{new_text}\n"));
         let diff = similar::TextDiff::from_lines(&old, &new)
             .unified_diff()
             .context_radius(3)
@@ -126,12 +123,7 @@ impl Store {
         std::fs::create_dir_all(&self.dir)?;
         let extension = if accept { "snap" } else { "snap.new" };
         let path = self.dir.join(format!("{name}.{extension}"));
-        let description = serde_json::to_string(description).unwrap_or_default();
-        let text = format!(
-            "---\nsource: tests/scenarios.rs\ndescription: {description}\nexpression: checkpoint\ninput_file: {}\n---\n{}\n",
-            self.input_file,
-            text.trim_end()
-        );
+        let text = self.file_text(description, text);
         let mut temp = tempfile::Builder::new()
             .prefix(&format!(".{name}."))
             .suffix(".tmp")
@@ -139,6 +131,28 @@ impl Store {
         std::io::Write::write_all(&mut temp, text.as_bytes())?;
         temp.persist(&path).map_err(|e| e.error)?;
         Ok(path)
+    }
+
+    /// `text` as a snapshot file says it.
+    fn file_text(&self, description: &str, text: &str) -> String {
+        let description = serde_json::to_string(description).unwrap_or_default();
+        format!(
+            "---\nsource: tests/scenarios.rs\ndescription: {description}\nexpression: checkpoint\ninput_file: {}\n---\n{}\n",
+            self.input_file,
+            text.trim_end()
+        )
+    }
+
+    /// `text` as insta reads it back from a snapshot file (written to a temp file of its own).
+    fn as_snapshot(&self, name: &str, text: &str) -> Result<(Snapshot, String), String> {
+        let mut temp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".snap")
+            .tempfile()
+            .map_err(|e| format!("cannot write a temp file: {e}"))?;
+        std::io::Write::write_all(&mut temp, self.file_text("", text).as_bytes())
+            .map_err(|e| format!("cannot write a temp file: {e}"))?;
+        text_snapshot(temp.path())
     }
 
     /// The `.snap` files in the folder that none of `names` (file stems, see
@@ -159,6 +173,16 @@ impl Store {
         files.sort();
         files
     }
+}
+
+/// A text snapshot file and its text, normalised as insta compares it.
+fn text_snapshot(path: &Path) -> Result<(Snapshot, String), String> {
+    let snapshot = Snapshot::from_file(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = snapshot
+        .as_text()
+        .map(ToString::to_string)
+        .ok_or_else(|| format!("{}: not a text snapshot", path.display()))?;
+    Ok((snapshot, text))
 }
 
 #[cfg(test)]

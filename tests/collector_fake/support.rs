@@ -2,8 +2,9 @@
 
 use std::time::Duration;
 
-use etcd_client::{Client as Etcd, EventType, WatchOptions};
+use etcd_client::{Client as Etcd, EventType};
 use heatbed::fakes::Fakes;
+use heatbed::run::{Recorder, Write};
 use heatbed::scenario::{HeatSpec, Report, TargetRule};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
@@ -110,36 +111,41 @@ pub(crate) async fn revision(etcd: &mut Etcd) -> i64 {
 /// One write seen by a watch: put or delete, key, value.
 pub(crate) type Seen = (EventType, String, String);
 
-/// The writes under `prefix` after `revision`, until `count` of them arrived (10 s at most).
+/// The writes under `prefix` after `revision`, once `count` of them arrived (10 s at most),
+/// as the run's recorder sees them.
 pub(crate) async fn writes_after(
     etcd: &mut Etcd,
     prefix: &str,
     revision: i64,
     count: usize,
 ) -> Vec<Seen> {
-    let options = WatchOptions::new()
-        .with_prefix()
-        .with_start_revision(revision + 1);
-    let mut stream = etcd.watch(prefix, Some(options)).await.expect("watch");
-    let mut seen = Vec::new();
-    tokio::time::timeout(Duration::from_secs(10), async {
-        while seen.len() < count {
-            let Some(answer) = stream.message().await.expect("watch message") else {
-                break;
-            };
-            for event in answer.events() {
-                let kv = event.kv().expect("kv");
-                seen.push((
-                    event.event_type(),
-                    kv.key_str().expect("utf-8").to_string(),
-                    kv.value_str().expect("utf-8").to_string(),
-                ));
-            }
-        }
-    })
-    .await
-    .unwrap_or_else(|_| panic!("{count} writes under {prefix} in time; saw {seen:?}"));
-    seen
+    let recorder = Recorder::start(etcd.clone(), revision + 1)
+        .await
+        .expect("watch");
+    let under = |history: &[Write]| -> Vec<Seen> {
+        history
+            .iter()
+            .filter(|w| w.key.starts_with(prefix))
+            .map(|w| match &w.value {
+                Some(value) => (
+                    EventType::Put,
+                    w.key.clone(),
+                    String::from_utf8(value.clone()).expect("utf-8"),
+                ),
+                None => (EventType::Delete, w.key.clone(), String::new()),
+            })
+            .collect()
+    };
+    match recorder
+        .wait_for(|h| under(h).len() >= count, Duration::from_secs(10))
+        .await
+    {
+        Ok(history) => under(&history),
+        Err(history) => panic!(
+            "{count} writes under {prefix} in time; saw {:?}",
+            under(&history)
+        ),
+    }
 }
 
 /// The value at `key`, if any.

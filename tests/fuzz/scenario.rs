@@ -164,10 +164,6 @@ proptest! {
     }
 
     #[test]
-    #[ignore = "validation errors of `name`, `worker.slots`, `worker.command` and every \
-        `heat.*` rule carry no position (`scenario.yaml:?:?: at `heat.stacks[7].hold_until\
-        .exists[0]`: must not be empty`): src/scenario/validate.rs calls `fail(None, ..)` \
-        there because those sections are not `Spanned` in the file model"]
     fn mutated_scenarios_load_or_name_file_line_col(
         seed in 0..SEEDS.len(),
         edits in proptest::collection::vec(edit(), 0..6),

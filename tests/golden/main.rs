@@ -3,10 +3,11 @@
 //! snapshots are compared with the recordings too, so they can never drift from them: edit a
 //! snapshot and this fails even when `cargo test --test scenarios` was made to pass.
 
+#[path = "../support/heatbed.rs"]
+mod bin;
 mod coverage;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use heatbed::docs::{
     KeyMismatch, ParsedCheckpoint, compare_keyspace_with_recorded, compare_keyspaces,
@@ -102,7 +103,19 @@ fn golden_flows_reproduce_their_recordings() {
             "{}: nothing compared",
             scenario.id
         );
+        let invariants = outcome
+            .invariants
+            .expect("the reference worker ran: checked");
+        assert!(invariants.hold(), "{}: {invariants}", scenario.id);
+        println!("{}: invariants: {}", scenario.id, invariants.summary());
         if let Some(recorded) = recorded_dump(&scenario).map(|d| d.len()) {
+            // The last flow schedules every job the recorded run did, and no other.
+            let log = root().join(
+                "tests/recorded/esi/05_load_balancer/result_log/04_etcd_watcher_log/etcd-jobs-watcher.log",
+            );
+            let log = std::fs::read_to_string(log).unwrap();
+            let jobs = log.matches("action=[set], key=[/jobs/all/").count();
+            assert_eq!(invariants.counts.jobs, jobs, "{}: jobs", scenario.id);
             let captured = outcome
                 .keyspace
                 .as_ref()
@@ -257,10 +270,9 @@ fn heatbed_doc_renders_the_seed_documents() {
         "scenarios/create_loadbalancer.yaml",
         "scenarios/update_loadbalancer_interface.yaml",
     ] {
-        let status = Command::new(env!("CARGO_BIN_EXE_heatbed"))
+        let status = bin::heatbed()
             .args(["doc", scenario, "--out"])
             .arg(out.path().join(Path::new(scenario).file_stem().unwrap()))
-            .current_dir(root())
             .status()
             .unwrap();
         assert!(status.success(), "heatbed doc {scenario}");
@@ -336,14 +348,13 @@ fn near(out: &Path, wanted: &heatbed::docs::ParsedDocument) -> String {
 #[test]
 fn the_reference_worker_as_an_external_command_passes_the_golden_flows() {
     let _ = recorded_root();
-    let bin = env!("CARGO_BIN_EXE_heatbed");
-    let out = Command::new(bin)
-        .args(["run", "--recorded", "--worker", &format!("'{bin}' worker")])
+    let exe = env!("CARGO_BIN_EXE_heatbed");
+    let out = bin::heatbed()
+        .args(["run", "--recorded", "--worker", &format!("'{exe}' worker")])
         .args([
             "scenarios/create_loadbalancer.yaml",
             "scenarios/update_loadbalancer_interface.yaml",
         ])
-        .current_dir(root())
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);

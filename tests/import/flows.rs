@@ -1,7 +1,6 @@
 //! The recorded folder's flows and an unseen flow, imported.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use heatbed::docs::{ImportError, compare_with_recorded, import, recorded_checkpoints};
 use heatbed::etcd::Backend;
@@ -199,10 +198,9 @@ fn a_folder_without_recordings_or_templates_is_a_clear_error() {
         ),
     ] {
         let out = tempfile::tempdir().expect("temp dir");
-        let output = Command::new(env!("CARGO_BIN_EXE_heatbed"))
+        let output = crate::bin::heatbed()
             .args(["import", dir, "--templates", templates, "--out"])
             .arg(out.path())
-            .current_dir(root())
             .output()
             .expect("run heatbed");
         let stderr = String::from_utf8_lossy(&output.stderr);

@@ -2,7 +2,6 @@
 //! run's own templates win over the folder's, and the summary counts what was not derived.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use heatbed::docs::{Gap, compare_with_recorded, import};
 use heatbed::etcd::Backend;
@@ -42,7 +41,7 @@ fn the_imperfect_published_catalogue_imports_with_a_warning_naming_file_and_line
         "edge_router's first block is not in the store"
     );
 
-    let output = Command::new(env!("CARGO_BIN_EXE_heatbed"))
+    let output = crate::bin::heatbed()
         .args([
             "import",
             "tests/recorded/esi/05_load_balancer",
@@ -53,7 +52,6 @@ fn the_imperfect_published_catalogue_imports_with_a_warning_naming_file_and_line
             "--out",
         ])
         .arg(out.path())
-        .current_dir(root())
         .output()
         .expect("run heatbed");
     let stderr = String::from_utf8_lossy(&output.stderr);

@@ -4,6 +4,8 @@
 //! recording on the reference worker (`flows.rs`), and imperfect folders import with warnings
 //! and a summary of what could not be derived (`lenient.rs`).
 
+#[path = "../support/heatbed.rs"]
+mod bin;
 mod flows;
 mod lenient;
 

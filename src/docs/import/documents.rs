@@ -3,14 +3,19 @@
 
 use std::path::Path;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::folder::{Recorded, is_gohan};
 use super::{relative, snake};
+use crate::scenario::{CheckpointFile, DocumentFile, unspanned};
 
 /// One document per job of the flow telling its whole story, like the seed documents:
 /// Gohan's write, the job, the worker's results, the monitoring value.
-pub(super) fn stories(flow: &str, documents: &[Recorded], scenario_dir: &Path) -> Vec<Value> {
+pub(super) fn stories(
+    flow: &str,
+    documents: &[Recorded],
+    scenario_dir: &Path,
+) -> Vec<DocumentFile> {
     let mut numbers: Vec<u32> = documents.iter().map(|d| d.number).collect();
     numbers.dedup();
     numbers
@@ -54,7 +59,7 @@ pub(super) fn document(
     preamble: &str,
     sources: &[&Recorded],
     scenario_dir: &Path,
-) -> Value {
+) -> DocumentFile {
     let mut checkpoints: Vec<(&str, &Value)> = Vec::new();
     for c in sources.iter().flat_map(|d| &d.document.checkpoints) {
         if !checkpoints
@@ -69,21 +74,20 @@ pub(super) fn document(
         .iter()
         .map(|d| relative(&d.path, scenario_dir).display().to_string())
         .collect();
-    let mut doc = Map::new();
-    doc.insert("name".into(), json!(name));
-    doc.insert("title".into(), json!(title));
-    if !preamble.is_empty() {
-        doc.insert("preamble".into(), json!(preamble));
+    DocumentFile {
+        name: name.to_string(),
+        title: title.to_string(),
+        preamble: (!preamble.is_empty()).then(|| preamble.to_string()),
+        recorded,
+        checkpoints: picks.into_iter().map(unspanned).collect(),
+        heat_journal: None,
     }
-    doc.insert("recorded".into(), json!(recorded));
-    doc.insert("checkpoints".into(), Value::Array(picks));
-    Value::Object(doc)
 }
 
 /// How each of `checkpoints` is picked from a run's history, the way its key is written:
 /// a job by its id pattern, a versioned write by its version, another by its place between
 /// those.
-pub(crate) fn picks(checkpoints: &[(&str, &Value)]) -> Vec<Value> {
+pub(crate) fn picks(checkpoints: &[(&str, &Value)]) -> Vec<CheckpointFile> {
     // A job's key ends in a 5-character random suffix.
     let stem = |key: &str| key.get(..key.len().checked_sub(5)?).map(str::to_string);
     let is_job = |key: &str| key.starts_with("/jobs/all/") && key.len() > 5 && stem(key).is_some();
@@ -95,29 +99,26 @@ pub(crate) fn picks(checkpoints: &[(&str, &Value)]) -> Vec<Value> {
         .iter()
         .enumerate()
         .map(|(i, (key, value))| {
-            let mut pick = Map::new();
+            let mut pick = CheckpointFile::default();
             let same_key_before = checkpoints[..i].iter().rposition(|(k, _)| k == key);
             // A status seen again (UP, FAIL, UP) is only told apart by what came before it.
             let repeats = key.starts_with("/monitoring/") && same_key_before.is_some();
             if is_job(key) {
                 // The id names the version: the first write of the pattern is the one.
-                pick.insert(
-                    "pattern".into(),
-                    json!(format!("{}?????", stem(key).unwrap_or_default())),
-                );
-                return Value::Object(pick);
+                pick.pattern = Some(format!("{}?????", stem(key).unwrap_or_default()));
+                return pick;
             }
-            pick.insert("key".into(), json!(key));
+            pick.key = Some(key.to_string());
             if let (Some(value), false) = (anchor(key, value), repeats) {
-                pick.insert("matching".into(), value);
+                pick.matching = Some(value);
             } else if let Some(j) = same_key_before {
-                pick.insert("after".into(), json!(j + 1));
+                pick.after = Some(j + 1);
             } else if let Some(j) = (i + 1..checkpoints.len()).find(|j| anchored[*j]) {
-                pick.insert("before".into(), json!(j + 1));
+                pick.before = Some(j + 1);
             } else if let Some(j) = (0..i).rev().find(|j| anchored[*j]) {
-                pick.insert("after".into(), json!(j + 1));
+                pick.after = Some(j + 1);
             }
-            Value::Object(pick)
+            pick
         })
         .collect()
 }

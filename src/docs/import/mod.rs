@@ -21,10 +21,13 @@ pub use folder::ImportError;
 pub use store::Fixture;
 pub use summary::{Gap, Summary};
 
+pub(crate) use build::recorded_redactions;
 pub(crate) use documents::picks;
 pub(crate) use holds::Holds;
 pub(crate) use rules::{collector_rules, heat_rules};
-pub(crate) use steps::{GohanWrite, Jobs, flow_steps, jobs, reported, without_repeated_waits};
+pub(crate) use steps::{
+    GohanWrite, Jobs, delete_step, flow_steps, jobs, reported, without_repeated_waits,
+};
 pub(crate) use store::safe_name;
 
 /// One imported scenario.

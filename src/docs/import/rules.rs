@@ -4,11 +4,14 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::folder::Recorded;
 use super::holds::{Holds, last_segment};
 use super::watcher::Event;
+use crate::scenario::{
+    HoldFile, ReportFile, StackRuleFile, StatusFile, StatusesReport, TargetRuleFile,
+};
 
 /// The `(key, value)` checkpoints of recorded documents, in order.
 pub(super) fn checkpoints<'a>(history: &[&'a Recorded]) -> Vec<(&'a str, &'a Value)> {
@@ -22,7 +25,7 @@ pub(super) fn checkpoints<'a>(history: &[&'a Recorded]) -> Vec<(&'a str, &'a Val
 /// One rule per stack and generation, with the outputs a heat_stacks value among
 /// `checkpoints` shows, and the keys it is held until when its job is a recorded dependency
 /// (`holds`).
-pub(crate) fn heat_rules(checkpoints: &[(&str, &Value)], holds: &Holds) -> Vec<Value> {
+pub(crate) fn heat_rules(checkpoints: &[(&str, &Value)], holds: &Holds) -> Vec<StackRuleFile> {
     let mut generation: BTreeMap<String, u64> = BTreeMap::new();
     let mut rules = Vec::new();
     for (i, (key, value)) in checkpoints.iter().enumerate() {
@@ -57,17 +60,26 @@ pub(crate) fn heat_rules(checkpoints: &[(&str, &Value)], holds: &Holds) -> Vec<V
                 ))
             })
             .collect();
-        let order: Vec<&str> = outputs
+        let order: Vec<String> = outputs
             .iter()
-            .filter_map(|o| o.get("output_key")?.as_str())
+            .filter_map(|o| Some(o.get("output_key")?.as_str()?.to_string()))
             .collect();
-        let mut rule =
-            json!({"match": stack, "generation": *g, "outputs": values, "output_order": order});
-        if let Some(keys) = reported_version(key, &checkpoints[i + 1..]).and_then(|v| holds.get(&v))
-        {
-            rule["hold_until"] = json!({"exists": keys});
-        }
-        rules.push(rule);
+        let hold_until = reported_version(key, &checkpoints[i + 1..])
+            .and_then(|v| holds.get(&v))
+            .map(|keys| HoldFile {
+                exists: keys.clone(),
+            });
+        rules.push(StackRuleFile {
+            pattern: stack.to_string(),
+            generation: Some(u32::try_from(*g).unwrap_or(u32::MAX)),
+            in_progress_reads: None,
+            outputs: values,
+            output_order: order,
+            fail: Vec::new(),
+            http_error: None,
+            latency: None,
+            hold_until,
+        });
     }
     rules
 }
@@ -97,7 +109,7 @@ pub(super) fn logged(log: &[Event]) -> Vec<(&str, &Value)> {
 pub(crate) fn collector_rules(
     documented: &[(&str, &Value)],
     logged: &[(&str, &Value)],
-) -> Vec<Value> {
+) -> Vec<TargetRuleFile> {
     let sequences = |writes: &[(&str, &Value)]| {
         let mut found: Vec<((String, u64), Vec<String>)> = Vec::new();
         for (key, value) in writes {
@@ -117,8 +129,20 @@ pub(crate) fn collector_rules(
     }
     rules
         .into_iter()
-        .map(|((target, version), statuses)| {
-            json!({"match": target, "version": version, "report": {"kind": "statuses", "statuses": statuses}})
+        .map(|((target, version), statuses)| TargetRuleFile {
+            pattern: target,
+            version: Some(i64::try_from(version).unwrap_or(i64::MAX)),
+            kind: None,
+            field: None,
+            report: Some(ReportFile::Statuses(StatusesReport {
+                statuses: statuses
+                    .into_iter()
+                    .map(|s| StatusFile(Value::String(s)))
+                    .collect(),
+            })),
+            hold: false,
+            http_error: None,
+            latency: None,
         })
         .collect()
 }

@@ -3,10 +3,14 @@
 
 use std::collections::BTreeMap;
 
+use std::time::Duration;
+
 use serde_json::{Value, json};
 
+use crate::scenario::{DeleteStep, GohanOp, GohanStep, StepFile, Until, WaitStep};
+
 /// How long one wait step may take.
-const WAIT: &str = "20s";
+const WAIT: Duration = Duration::from_secs(20);
 
 /// A Gohan write: its `/config` key, version, deletion mark and body.
 #[derive(Debug, Clone)]
@@ -17,16 +21,30 @@ pub(crate) struct GohanWrite {
     pub body: Value,
 }
 
-fn gohan_step(op: &str, path: &str, body: Option<&Value>) -> Value {
-    let mut step = json!({"action": "gohan", "op": op, "path": path});
-    if let Some(body) = body {
-        step["body"] = body.clone();
-    }
-    step
+fn gohan_step(op: GohanOp, path: &str, body: Option<&Value>) -> StepFile {
+    StepFile::Gohan(GohanStep {
+        op,
+        path: path.to_string(),
+        body: body.cloned(),
+    })
 }
 
-fn wait_state(path: &str, value: Value) -> Value {
-    json!({"action": "wait", "key": format!("/state{path}"), "until": "matches", "value": value, "timeout": WAIT})
+fn wait_state(path: &str, value: Value) -> StepFile {
+    StepFile::Wait(WaitStep {
+        key: format!("/state{path}"),
+        prefix: false,
+        until: Until::Matches,
+        value: Some(value),
+        timeout: Some(WAIT),
+    })
+}
+
+/// A `delete` step of one key.
+pub(crate) fn delete_step(key: &str) -> StepFile {
+    StepFile::Delete(DeleteStep {
+        key: key.to_string(),
+        prefix: false,
+    })
 }
 
 /// The job of each `(resource id, version)`: its `/jobs/all/` key up to the random
@@ -52,11 +70,17 @@ pub(crate) fn jobs<'a>(checkpoints: impl IntoIterator<Item = (&'a str, &'a Value
 /// Waits until the worker reported `version` of `path` (its `/state` holds `state`) and, when
 /// the recording shows its job, until the job manager retired that job (no `/jobs/all` key
 /// left), so the next write cannot be scheduled behind it.
-pub(crate) fn reported(path: &str, state: Value, version: u64, jobs: &Jobs) -> Vec<Value> {
+pub(crate) fn reported(path: &str, state: Value, version: u64, jobs: &Jobs) -> Vec<StepFile> {
     let mut steps = vec![wait_state(path, state)];
     let id = path.rsplit('/').next().unwrap_or_default();
     if let Some(prefix) = jobs.get(&(id.to_string(), version)) {
-        steps.push(json!({"action": "wait", "key": prefix, "prefix": true, "until": "deleted", "timeout": WAIT}));
+        steps.push(StepFile::Wait(WaitStep {
+            key: prefix.clone(),
+            prefix: true,
+            until: Until::Deleted,
+            value: None,
+            timeout: Some(WAIT),
+        }));
     }
     steps
 }
@@ -67,7 +91,7 @@ pub(crate) fn flow_steps(
     writes: &[GohanWrite],
     versions: &mut BTreeMap<String, u64>,
     jobs: &Jobs,
-) -> Vec<Value> {
+) -> Vec<StepFile> {
     let mut steps = Vec::new();
     for write in writes {
         let path = write.key.trim_start_matches("/config").to_string();
@@ -79,25 +103,21 @@ pub(crate) fn flow_steps(
                 jobs,
             ));
         }
+        // An update of a resource this replay never created is its create.
         let op = if write.marked {
-            "delete"
-        } else if versions.contains_key(&path) || write.version > 1 {
-            "update"
+            GohanOp::Delete
+        } else if versions.contains_key(&path) {
+            GohanOp::Update
         } else {
-            "create"
-        };
-        let op = if op == "update" && !versions.contains_key(&path) {
-            "create"
-        } else {
-            op
+            GohanOp::Create
         };
         steps.push(gohan_step(op, &path, Some(&write.body)));
         versions.insert(path.clone(), write.version);
         if write.marked {
             let deleted = json!({"state": {"worker_state": "DELETE_COMPLETED"}});
             steps.extend(reported(&path, deleted, write.version, jobs));
-            steps.push(json!({"action": "delete", "key": write.key}));
-            steps.push(json!({"action": "delete", "key": format!("/state{path}")}));
+            steps.push(delete_step(&write.key));
+            steps.push(delete_step(&format!("/state{path}")));
             versions.remove(&path);
         }
     }
@@ -109,7 +129,7 @@ pub(crate) fn settled(
     writes: &[GohanWrite],
     versions: &BTreeMap<String, u64>,
     jobs: &Jobs,
-) -> Vec<Value> {
+) -> Vec<StepFile> {
     let mut seen = Vec::new();
     for write in writes.iter().rev() {
         let path = write.key.trim_start_matches("/config").to_string();
@@ -125,16 +145,16 @@ pub(crate) fn settled(
 }
 
 /// Drops a wait that an earlier one already ensured, with no write to its resource between.
-pub(crate) fn without_repeated_waits(steps: Vec<Value>) -> Vec<Value> {
-    let mut ensured: Vec<Value> = Vec::new();
+pub(crate) fn without_repeated_waits(steps: Vec<StepFile>) -> Vec<StepFile> {
+    let mut ensured: Vec<WaitStep> = Vec::new();
     let mut kept = Vec::new();
     for step in steps {
-        match step["action"].as_str() {
-            Some("wait") if ensured.contains(&step) => continue,
-            Some("wait") => ensured.push(step.clone()),
-            Some("gohan") => {
-                let state = format!("/state{}", step["path"].as_str().unwrap_or_default());
-                ensured.retain(|w| w["key"] != state.as_str());
+        match &step {
+            StepFile::Wait(wait) if ensured.contains(wait) => continue,
+            StepFile::Wait(wait) => ensured.push(wait.clone()),
+            StepFile::Gohan(gohan) => {
+                let state = format!("/state{}", gohan.path);
+                ensured.retain(|w| w.key != state);
             }
             _ => {}
         }

@@ -11,6 +11,7 @@ use super::relative;
 use super::summary::Gap;
 use super::watcher::Event;
 use crate::encoding::go_json;
+use crate::scenario::{KeyspaceFile, PutStep, StepFile};
 
 /// A file an import writes next to its scenarios.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,13 +111,17 @@ pub(super) fn fixtures(folder: &Folder, dir: &Path) -> Vec<Fixture> {
 }
 
 /// The `put` steps writing the initial store, the fixtures being `fixtures` in that order.
-pub(super) fn steps(folder: &Folder, fixtures: &[Fixture]) -> Vec<Value> {
+pub(super) fn steps(folder: &Folder, fixtures: &[Fixture]) -> Vec<StepFile> {
     folder
         .initial
         .iter()
         .zip(fixtures)
         .map(|((key, _), fixture)| {
-            json!({"action": "put", "key": key, "file": fixture.path.display().to_string()})
+            StepFile::Put(PutStep {
+                key: key.clone(),
+                value: None,
+                file: Some(fixture.path.display().to_string()),
+            })
         })
         .collect()
 }
@@ -127,12 +132,13 @@ const NOT_REPRODUCED: [&str; 2] = ["/gohan/*", "/job_manager_id"];
 
 /// The `keyspace:` expectation of the folder's last flow: the whole keyspace at the end of
 /// the run equals the recorded store dump, but for [`NOT_REPRODUCED`]; `None` without a dump.
-pub(super) fn keyspace(folder: &Folder, scenario_dir: &Path) -> Option<Value> {
+pub(super) fn keyspace(folder: &Folder, scenario_dir: &Path) -> Option<KeyspaceFile> {
     let dump = folder.dump.as_ref()?;
-    Some(json!({
-        "ignore": NOT_REPRODUCED,
-        "recorded": relative(dump, scenario_dir).display().to_string(),
-    }))
+    Some(KeyspaceFile {
+        prefixes: None,
+        ignore: NOT_REPRODUCED.map(String::from).to_vec(),
+        recorded: Some(relative(dump, scenario_dir).display().to_string()),
+    })
 }
 
 /// A `/config` value as the recorded Gohan stored it (Go encoding, `body` a JSON string), from

@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 use super::errors::HeatError;
 use super::ids;
 use super::stack::Stack;
-use super::state::{HeatState, Reply};
+use super::state::{HeatState, Reply, StackHandle};
 use super::template::{ParamKind, Template};
 use super::views::{self, output};
 
@@ -35,7 +35,7 @@ pub(super) fn lookup(
         .find(name_or_id)
         .ok_or_else(|| HeatError::stack_not_found(name_or_id))?;
     let base = state.base();
-    let mut location = state.site(&base).stack_url(&state.stacks[index]);
+    let mut location = state.site(&base).stack_url(state.stack(index));
     if let Some(path) = path {
         location = format!("{location}/{path}");
     }
@@ -46,9 +46,13 @@ pub(super) fn lookup(
 }
 
 /// `GET /stacks/{name}/{id}`.
-pub(super) fn show(state: &mut HeatState, index: usize, query: &Query) -> Result<Reply, HeatError> {
-    state.stacks[index].observe(&ids::now());
-    let stack = &state.stacks[index];
+pub(super) fn show(
+    state: &mut HeatState,
+    index: StackHandle,
+    query: &Query,
+) -> Result<Reply, HeatError> {
+    state.stack_mut(index).observe(&ids::now());
+    let stack = state.stack(index);
     let resolve = !param(query, "resolve_outputs").is_some_and(|v| v.eq_ignore_ascii_case("false"));
     let outputs =
         (resolve && !stack.is_deleted()).then(|| views::outputs(stack, state.rule_of(stack)));
@@ -74,9 +78,10 @@ pub(super) fn list(state: &mut HeatState, query: &Query) -> Result<Reply, HeatEr
         values("status"),
         values("action"),
     );
-    let mut chosen: Vec<usize> = (0..state.stacks.len())
+    let mut chosen: Vec<StackHandle> = state
+        .handles()
         .filter(|&i| {
-            let s = &state.stacks[i];
+            let s = state.stack(i);
             (show_deleted || !s.is_deleted())
                 && (names.is_empty() || names.contains(&s.name.as_str()))
                 && (ids_.is_empty() || ids_.contains(&s.id.as_str()))
@@ -84,10 +89,10 @@ pub(super) fn list(state: &mut HeatState, query: &Query) -> Result<Reply, HeatEr
         .collect();
     let now = ids::now();
     for &i in &chosen {
-        state.stacks[i].observe(&now);
+        state.stack_mut(i).observe(&now);
     }
     chosen.retain(|&i| {
-        let s = &state.stacks[i];
+        let s = state.stack(i);
         let status = s.stack_status();
         (statuses.is_empty()
             || statuses
@@ -95,11 +100,11 @@ pub(super) fn list(state: &mut HeatState, query: &Query) -> Result<Reply, HeatEr
                 .any(|w| status == *w || status.ends_with(&format!("_{w}"))))
             && (actions.is_empty() || actions.iter().any(|a| status.starts_with(&format!("{a}_"))))
     });
-    sort(&state.stacks, &mut chosen, query)?;
+    sort(state, &mut chosen, query)?;
     if let Some(marker) = param(query, "marker") {
         let at = chosen
             .iter()
-            .position(|&i| state.stacks[i].id == marker)
+            .position(|&i| state.stack(i).id == marker)
             .ok_or_else(|| {
                 HeatError::bad_request("HTTPBadRequest", format!("marker {marker} not found"))
             })?;
@@ -119,7 +124,7 @@ pub(super) fn list(state: &mut HeatState, query: &Query) -> Result<Reply, HeatEr
         "stacks".into(),
         chosen
             .iter()
-            .map(|&i| site.list_item(&state.stacks[i]))
+            .map(|&i| site.list_item(state.stack(i)))
             .collect(),
     );
     if param(query, "with_count").is_some_and(|v| v.eq_ignore_ascii_case("true")) {
@@ -131,10 +136,10 @@ pub(super) fn list(state: &mut HeatState, query: &Query) -> Result<Reply, HeatEr
 /// `GET /stacks/{name}/{id}/outputs[/{key}]`.
 pub(super) fn outputs(
     state: &HeatState,
-    index: usize,
+    index: StackHandle,
     key: Option<&str>,
 ) -> Result<Reply, HeatError> {
-    let stack = &state.stacks[index];
+    let stack = state.stack(index);
     let outputs = views::outputs(stack, state.rule_of(stack));
     let Some(key) = key else {
         let list: Vec<Value> = outputs.iter().map(|o| output(o, false)).collect();
@@ -163,8 +168,8 @@ pub(super) fn stored(stack: &Stack, what: &str) -> Reply {
 }
 
 /// `GET /stacks/{name}/{id}/resources`.
-pub(super) fn resources(state: &HeatState, index: usize) -> Reply {
-    let stack = &state.stacks[index];
+pub(super) fn resources(state: &HeatState, index: StackHandle) -> Reply {
+    let stack = state.stack(index);
     let base = state.base();
     let url = state.site(&base).stack_url(stack);
     let list: Vec<Value> = stack
@@ -194,11 +199,11 @@ pub(super) fn resources(state: &HeatState, index: usize) -> Reply {
 /// `GET /stacks/{name}/{id}/events`: the stack's own events.
 pub(super) fn events(
     state: &mut HeatState,
-    index: usize,
+    index: StackHandle,
     query: &Query,
 ) -> Result<Reply, HeatError> {
-    state.stacks[index].observe(&ids::now());
-    let stack = &state.stacks[index];
+    state.stack_mut(index).observe(&ids::now());
+    let stack = state.stack(index);
     let mut events: Vec<_> = stack.events.iter().collect();
     if param(query, "sort_dir") == Some("desc") {
         events.reverse();
@@ -264,11 +269,11 @@ fn param<'a>(query: &'a Query, key: &str) -> Option<&'a str> {
 }
 
 /// Newest first by default, as Heat's `created_at desc`.
-fn sort(stacks: &[Stack], chosen: &mut [usize], query: &Query) -> Result<(), HeatError> {
+fn sort(state: &HeatState, chosen: &mut [StackHandle], query: &Query) -> Result<(), HeatError> {
     let key = param(query, "sort_keys").unwrap_or("creation_time");
     let descending = param(query, "sort_dir").is_none_or(|d| d != "asc");
-    let field = |i: usize| -> String {
-        let s = &stacks[i];
+    let field = |i: StackHandle| -> String {
+        let s = state.stack(i);
         match key {
             "stack_name" | "name" => s.name.clone(),
             "stack_status" | "status" => s.stack_status(),

@@ -163,7 +163,7 @@ impl Call<'_> {
                 .get("stack_name")?
                 .as_str()
                 .map(Into::into),
-            ["stacks", name, ..] => Some(match state.stacks.iter().find(|s| s.id == *name) {
+            ["stacks", name, ..] => Some(match state.with_id(name) {
                 Some(stack) => stack.name.clone(),
                 None => (*name).to_string(),
             }),
@@ -234,7 +234,7 @@ fn route(state: &mut HeatState, call: &Call<'_>) -> Result<Reply, HeatError> {
                 ("outputs", []) => reads::outputs(state, index, None),
                 ("outputs", [key]) => reads::outputs(state, index, Some(key)),
                 ("template" | "environment" | "files", []) => {
-                    Ok(reads::stored(&state.stacks[index], what))
+                    Ok(reads::stored(state.stack(index), what))
                 }
                 ("resources", []) => Ok(reads::resources(state, index)),
                 ("events", []) => reads::events(state, index, call.query),

@@ -22,8 +22,9 @@ pub(super) struct HeatState {
     pub(super) hooks: Hooks,
     /// `http://127.0.0.1:PORT`.
     pub(super) uri: String,
-    /// Every stack ever created, in creation order.
-    pub(super) stacks: Vec<Stack>,
+    /// Every stack ever created, in creation order (never removed: a deleted one stays,
+    /// soft-deleted), so a [`StackHandle`] always names one.
+    stacks: Vec<Stack>,
     pub(super) journal: Vec<HeatCall>,
     /// The run's etcd, read for its revision as each request arrives (the journal's order
     /// among the etcd writes); `None` outside a run.
@@ -41,6 +42,12 @@ pub(super) struct HeatState {
     /// The outage under way (fault steps).
     pub(super) outage: crate::fakes::outage::Window,
 }
+
+/// A stack of the fake: what [`HeatState::find`], [`HeatState::live`] and [`HeatState::at`]
+/// hand the request handlers, and [`HeatState::stack`] takes back. Only the state makes one.
+/// Ordered by creation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct StackHandle(usize);
 
 /// A successful answer.
 #[derive(Debug)]
@@ -134,27 +141,56 @@ impl HeatState {
         id
     }
 
-    /// Index of a stack by id (deleted ones too) or by name (live ones only).
-    pub(super) fn find(&self, name_or_id: &str) -> Option<usize> {
+    /// A stack by id (deleted ones too) or by name (live ones only).
+    pub(super) fn find(&self, name_or_id: &str) -> Option<StackHandle> {
         self.stacks
             .iter()
             .position(|s| s.id == name_or_id)
+            .map(StackHandle)
             .or_else(|| self.live(name_or_id))
     }
 
-    /// Index of the live stack called `name`.
-    pub(super) fn live(&self, name: &str) -> Option<usize> {
+    /// The live stack called `name`.
+    pub(super) fn live(&self, name: &str) -> Option<StackHandle> {
         self.stacks
             .iter()
             .position(|s| s.name == name && !s.is_deleted())
+            .map(StackHandle)
     }
 
-    /// Index of the stack at `/stacks/{name}/{id}`: the id must exist and carry that name.
-    pub(super) fn at(&self, name: &str, id: &str) -> Result<usize, HeatError> {
+    /// The stack at `/stacks/{name}/{id}`: the id must exist and carry that name.
+    pub(super) fn at(&self, name: &str, id: &str) -> Result<StackHandle, HeatError> {
         self.stacks
             .iter()
             .position(|s| s.id == id && s.name == name)
+            .map(StackHandle)
             .ok_or_else(|| HeatError::stack_not_found(&format!("{name}/{id}")))
+    }
+
+    /// The stack with this id (deleted ones too).
+    pub(super) fn with_id(&self, id: &str) -> Option<&Stack> {
+        self.stacks.iter().find(|s| s.id == id)
+    }
+
+    /// Every stack, in creation order.
+    pub(super) fn handles(&self) -> impl Iterator<Item = StackHandle> + use<> {
+        (0..self.stacks.len()).map(StackHandle)
+    }
+
+    /// The stack `handle` names.
+    pub(super) fn stack(&self, handle: StackHandle) -> &Stack {
+        &self.stacks[handle.0]
+    }
+
+    /// The stack `handle` names, to change.
+    pub(super) fn stack_mut(&mut self, handle: StackHandle) -> &mut Stack {
+        &mut self.stacks[handle.0]
+    }
+
+    /// Keeps a new stack.
+    pub(super) fn add(&mut self, stack: Stack) -> StackHandle {
+        self.stacks.push(stack);
+        StackHandle(self.stacks.len() - 1)
     }
 
     /// The rule of a stack name (rules for one generation excluded).

@@ -6,7 +6,7 @@ use super::errors::HeatError;
 use super::ids;
 use super::resources::{self, Resource};
 use super::stack::{Action, NewStack, Outcome, Stack};
-use super::state::{HeatState, Reply};
+use super::state::{HeatState, Reply, StackHandle};
 use super::template::{Pseudo, Template};
 
 /// `POST /stacks`.
@@ -71,7 +71,7 @@ pub(super) fn create(state: &mut HeatState, body: &Value) -> Result<Reply, HeatE
     stack.start(Action::Create, run, &now);
     let base = state.base();
     let url = state.site(&base).stack_url(&stack);
-    state.stacks.push(stack);
+    state.add(stack);
     Ok(Reply {
         status: 201,
         body: Some(json!({"stack": {"id": id, "links": [{"href": url, "rel": "self"}]}})),
@@ -82,12 +82,12 @@ pub(super) fn create(state: &mut HeatState, body: &Value) -> Result<Reply, HeatE
 /// `PUT` (`patch` false) or `PATCH /stacks/{name}/{id}`.
 pub(super) fn update(
     state: &mut HeatState,
-    index: usize,
+    index: StackHandle,
     body: &Value,
     patch: bool,
 ) -> Result<Reply, HeatError> {
     let body = object(body)?;
-    let stack = &state.stacks[index];
+    let stack = state.stack(index);
     if stack.is_deleted() {
         return Err(HeatError::stack_not_found(&stack.name));
     }
@@ -129,12 +129,12 @@ pub(super) fn update(
     let resources = resources::realize(&owner, &template, &params, &previous)?;
 
     let first = first_resource(&resources);
-    let generation = state.stacks[index].generation_of(Action::Update);
+    let generation = state.stack(index).generation_of(Action::Update);
     let run = state.run(&name, generation, Action::Update, &first);
     let timeout = timeout(body)?;
     let disable_rollback = bool_field(body, "disable_rollback")?;
     let tags = tags(body)?;
-    let stack = &mut state.stacks[index];
+    let stack = state.stack_mut(index);
     stack.template = template;
     stack.given = given;
     stack.params = params;
@@ -161,8 +161,8 @@ pub(super) fn update(
 }
 
 /// `DELETE /stacks/{name}/{id}`.
-pub(super) fn delete(state: &mut HeatState, index: usize) -> Result<Reply, HeatError> {
-    let stack = &state.stacks[index];
+pub(super) fn delete(state: &mut HeatState, index: StackHandle) -> Result<Reply, HeatError> {
+    let stack = state.stack(index);
     if stack.is_deleted() {
         return Err(HeatError::stack_not_found(&stack.name));
     }
@@ -171,10 +171,12 @@ pub(super) fn delete(state: &mut HeatState, index: usize) -> Result<Reply, HeatE
     let generation = stack.generation_of(Action::Delete);
     let run = state.run(&name, generation, Action::Delete, &first);
     if run.outcome == Outcome::Complete {
-        let resources = std::mem::take(&mut state.stacks[index].resources);
+        let resources = std::mem::take(&mut state.stack_mut(index).resources);
         resources::delete_all(&state.owner(&id, &name), &resources);
     }
-    state.stacks[index].start(Action::Delete, run, &ids::now());
+    state
+        .stack_mut(index)
+        .start(Action::Delete, run, &ids::now());
     Ok(Reply {
         status: 204,
         body: None,

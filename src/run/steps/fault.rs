@@ -18,9 +18,10 @@ use std::time::Duration;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::context::{FileContext, StepAction, StepContext, StepForm};
 use crate::fakes::{Outage, OutageKind};
-use crate::run::control::Control;
 use crate::run::error::StepError;
+use crate::scenario::FieldError;
 
 /// `action: fault`.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
@@ -130,44 +131,17 @@ impl std::fmt::Display for Fault {
     }
 }
 
-impl Fault {
-    /// The file form that validates into this fault.
-    pub fn to_file(&self) -> FaultStep {
-        let mut file = FaultStep::default();
-        match self {
-            Fault::Etcd(e) => file.etcd = Some(*e),
-            Fault::Worker(w) => file.worker = Some(*w),
-            Fault::Heat(None) => file.heat = Some(HeatFault::Up),
-            Fault::Heat(Some(outage)) => {
-                file.requests = outage.requests;
-                file.heat = Some(match outage.kind {
-                    OutageKind::Status(status) => {
-                        file.status = Some(status);
-                        HeatFault::Down
-                    }
-                    OutageKind::Refused => HeatFault::Refused,
-                    OutageKind::Latency(latency) => {
-                        file.latency = Some(latency);
-                        HeatFault::Slow
-                    }
-                });
-            }
-            Fault::Collector(up) => {
-                file.collector = Some(if *up {
-                    CollectorFault::Up
-                } else {
-                    CollectorFault::Down
-                });
-            }
-        }
-        file
+impl StepForm for FaultStep {
+    type Step = Fault;
+
+    /// Exactly one target, and only the fields its fault takes.
+    fn validate(self, _files: &FileContext<'_>) -> Result<Fault, FieldError> {
+        validate(self)
     }
 }
 
-/// Checks a fault step: exactly one target, and only the fields its fault takes. Errors
-/// name the field below the step (`.status`).
-pub(crate) fn validate(step: FaultStep) -> Result<Fault, (String, String)> {
-    let err = |field: &str, message: &str| Err((field.to_string(), message.to_string()));
+fn validate(step: FaultStep) -> Result<Fault, FieldError> {
+    let err = |field: &str, message: &str| Err(FieldError::new(field, message));
     let named = [
         step.etcd.is_some(),
         step.worker.is_some(),
@@ -223,38 +197,73 @@ pub(crate) fn validate(step: FaultStep) -> Result<Fault, (String, String)> {
     }
 }
 
-/// Applies `fault`.
-pub(super) async fn apply(control: &Control<'_>, fault: &Fault) -> Result<(), StepError> {
-    let done = match fault {
-        Fault::Etcd(EtcdFault::Kill) => control.etcd_kill().await,
-        Fault::Etcd(EtcdFault::KillLeader) => control.etcd_kill_leader().await,
-        Fault::Etcd(EtcdFault::Restart) => control.etcd_restart().await,
-        Fault::Worker(WorkerFault::Kill) => control.worker_kill().await,
-        Fault::Worker(WorkerFault::Restart) => control.worker_restart().await,
-        Fault::Heat(Some(outage)) => {
-            control.fakes.heat_outage(*outage);
-            Ok(())
+impl StepAction for Fault {
+    type Form = FaultStep;
+
+    fn to_file(&self) -> FaultStep {
+        let mut file = FaultStep::default();
+        match self {
+            Fault::Etcd(e) => file.etcd = Some(*e),
+            Fault::Worker(w) => file.worker = Some(*w),
+            Fault::Heat(None) => file.heat = Some(HeatFault::Up),
+            Fault::Heat(Some(outage)) => {
+                file.requests = outage.requests;
+                file.heat = Some(match outage.kind {
+                    OutageKind::Status(status) => {
+                        file.status = Some(status);
+                        HeatFault::Down
+                    }
+                    OutageKind::Refused => HeatFault::Refused,
+                    OutageKind::Latency(latency) => {
+                        file.latency = Some(latency);
+                        HeatFault::Slow
+                    }
+                });
+            }
+            Fault::Collector(up) => {
+                file.collector = Some(if *up {
+                    CollectorFault::Up
+                } else {
+                    CollectorFault::Down
+                });
+            }
         }
-        Fault::Heat(None) => {
-            control.fakes.heat_recover();
-            Ok(())
-        }
-        Fault::Collector(up) => {
-            control.fakes.collector_up(*up);
-            Ok(())
-        }
-    };
-    done.map_err(|message| StepError::Fault {
-        fault: fault.to_string(),
-        message,
-    })
+        file
+    }
+
+    async fn apply(&self, ctx: &StepContext<'_>) -> Result<(), StepError> {
+        let control = ctx.control;
+        let done = match self {
+            Fault::Etcd(EtcdFault::Kill) => control.etcd_kill().await,
+            Fault::Etcd(EtcdFault::KillLeader) => control.etcd_kill_leader().await,
+            Fault::Etcd(EtcdFault::Restart) => control.etcd_restart().await,
+            Fault::Worker(WorkerFault::Kill) => control.worker_kill().await,
+            Fault::Worker(WorkerFault::Restart) => control.worker_restart().await,
+            Fault::Heat(Some(outage)) => {
+                control.fakes.heat_outage(*outage);
+                Ok(())
+            }
+            Fault::Heat(None) => {
+                control.fakes.heat_recover();
+                Ok(())
+            }
+            Fault::Collector(up) => {
+                control.fakes.collector_up(*up);
+                Ok(())
+            }
+        };
+        done.map_err(|cause| StepError::Fault {
+            fault: self.to_string(),
+            cause: Box::new(cause),
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn parse(yaml: &str) -> Result<Fault, (String, String)> {
+    fn parse(yaml: &str) -> Result<Fault, FieldError> {
         validate(serde_saphyr::from_str(yaml).expect("a fault step"))
     }
 
@@ -288,7 +297,7 @@ mod tests {
 
     #[test]
     fn a_step_names_one_target_and_only_the_fields_its_fault_takes() {
-        let field = |yaml: &str| parse(yaml).expect_err(yaml).0;
+        let field = |yaml: &str| parse(yaml).expect_err(yaml).field;
         assert_eq!(field("etcd: kill\nworker: kill"), "");
         assert_eq!(field("{}"), "");
         assert_eq!(field("heat: refused\nstatus: 503"), ".status");

@@ -4,14 +4,119 @@
 //! version + 1 marked for deletion, keeping the last body unless a new one is given.
 
 use etcd_client::{Compare, CompareOp, Txn, TxnOp};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::{StepContext, etcd_error};
+use super::context::{FileContext, StepAction, StepContext, StepForm, etcd_error};
 use crate::encoding::go_json;
-use crate::run::error::StepError;
-use crate::scenario::GohanOp;
+use crate::run::error::{ForeignValue, StepError};
+use crate::scenario::FieldError;
 
-pub(super) async fn apply(
+/// `action: gohan`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GohanStep {
+    /// create, update or delete.
+    pub op: GohanOp,
+    /// API path, e.g. `/v2.0/ports/<id>`.
+    pub path: String,
+    /// The resource body (required for create and update; delete keeps the last body).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Value>,
+}
+
+/// What a Gohan step does to the resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GohanOp {
+    /// version 1, not marked for deletion.
+    Create,
+    /// version + 1 with the new body.
+    Update,
+    /// version + 1, marked for deletion.
+    Delete,
+}
+
+impl GohanOp {
+    /// The op as written in a scenario.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GohanOp::Create => "create",
+            GohanOp::Update => "update",
+            GohanOp::Delete => "delete",
+        }
+    }
+}
+
+/// A validated Gohan write of `/config<path>`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gohan {
+    /// create, update or delete.
+    pub op: GohanOp,
+    /// The `/config/...` key.
+    pub key: String,
+    /// The body; `None` only for delete (keeps the last body).
+    pub body: Option<Value>,
+}
+
+impl StepForm for GohanStep {
+    type Step = Gohan;
+
+    fn validate(self, _: &FileContext<'_>) -> Result<Gohan, FieldError> {
+        let GohanStep { op, path, body } = self;
+        check_gohan_path(&path).map_err(|m| FieldError::new(".path", m))?;
+        match &body {
+            Some(Value::Object(_)) => {}
+            Some(_) => return Err(FieldError::new(".body", "must be a mapping")),
+            None if op != GohanOp::Delete => {
+                return Err(FieldError::new(
+                    ".body",
+                    format!("is required for {}", op.as_str()),
+                ));
+            }
+            None => {}
+        }
+        Ok(Gohan {
+            op,
+            key: format!("/config{path}"),
+            body,
+        })
+    }
+}
+
+/// Gohan paths look like `/v2.0/ports/<id>`: at least a plural and an id after a prefix.
+fn check_gohan_path(path: &str) -> Result<(), String> {
+    let parts: Vec<&str> = path.split('/').collect();
+    if !path.starts_with('/') || parts.len() < 4 || parts.iter().skip(1).any(|p| p.is_empty()) {
+        return Err(format!(
+            "`{path}` is not a resource path like `/v2.0/<plural>/<id>`"
+        ));
+    }
+    Ok(())
+}
+
+impl StepAction for Gohan {
+    type Form = GohanStep;
+
+    fn to_file(&self) -> GohanStep {
+        GohanStep {
+            op: self.op,
+            path: self
+                .key
+                .strip_prefix("/config")
+                .unwrap_or(&self.key)
+                .to_string(),
+            body: self.body.clone(),
+        }
+    }
+
+    async fn apply(&self, ctx: &StepContext<'_>) -> Result<(), StepError> {
+        apply(ctx, self.op, &self.key, self.body.as_ref()).await
+    }
+}
+
+async fn apply(
     ctx: &StepContext<'_>,
     op: GohanOp,
     key: &str,
@@ -33,13 +138,8 @@ pub(super) async fn apply(
             )
         }
         (GohanOp::Update | GohanOp::Delete, None) => {
-            let op = if op == GohanOp::Update {
-                "update"
-            } else {
-                "delete"
-            };
             return Err(StepError::Absent {
-                op,
+                op: op.as_str(),
                 key: key.into(),
             });
         }
@@ -63,7 +163,7 @@ pub(super) async fn apply(
     if !response.succeeded() {
         return Err(StepError::Foreign {
             key: key.into(),
-            message: "it changed while Gohan was writing it".into(),
+            problem: ForeignValue::Changed,
         });
     }
     Ok(())
@@ -80,21 +180,21 @@ fn encode(body: &Value, marked_for_deletion: bool, version: u64) -> String {
 
 /// The body and version of a stored Gohan value.
 fn stored(key: &str, raw: &[u8]) -> Result<(Value, u64), StepError> {
-    let foreign = |message: &str| StepError::Foreign {
+    let foreign = |problem: ForeignValue| StepError::Foreign {
         key: key.into(),
-        message: message.into(),
+        problem,
     };
-    let value: Value = serde_json::from_slice(raw).map_err(|_| foreign("not JSON"))?;
+    let value: Value = serde_json::from_slice(raw).map_err(|_| foreign(ForeignValue::NotJson))?;
     let version = value
         .get("version")
         .and_then(Value::as_u64)
-        .ok_or_else(|| foreign("no integer `version`"))?;
+        .ok_or_else(|| foreign(ForeignValue::NoVersion))?;
     let body = match value.get("body") {
         Some(Value::String(s)) => {
-            serde_json::from_str(s).map_err(|_| foreign("`body` is not JSON"))?
+            serde_json::from_str(s).map_err(|_| foreign(ForeignValue::BodyNotJson))?
         }
         Some(body @ Value::Object(_)) => body.clone(),
-        _ => return Err(foreign("no `body`")),
+        _ => return Err(foreign(ForeignValue::NoBody)),
     };
     Ok((body, version))
 }

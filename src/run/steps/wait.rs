@@ -5,19 +5,145 @@
 use std::time::{Duration, Instant};
 
 use etcd_client::{Client, GetOptions};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{StepContext, etcd_error};
+use super::context::{FileContext, StepAction, StepContext, StepForm, etcd_error};
 use crate::run::checkpoints::contains;
 use crate::run::error::{StepError, WaitTimeout};
-use crate::scenario::Condition;
+use crate::scenario::{FieldError, check_key};
 
 /// How many keys a timeout message lists.
 const SHOWN_KEYS: usize = 10;
 /// How much of each value a timeout message shows.
 const SHOWN_BYTES: usize = 200;
+/// Default deadline of a wait step.
+const DEFAULT_WAIT: Duration = Duration::from_secs(5);
 
-pub(super) async fn apply(
+/// `action: wait`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WaitStep {
+    /// The etcd key.
+    pub key: String,
+    /// Whether `key` is a prefix: `exists` waits for some key under it, `deleted` for none.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub prefix: bool,
+    /// exists (default), matches or deleted.
+    #[serde(default)]
+    pub until: Until,
+    /// For `matches`: a JSON subset the value must contain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Value>,
+    /// How long to wait (default 5s).
+    #[serde(
+        default,
+        with = "crate::scenario::duration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<String>")]
+    pub timeout: Option<Duration>,
+}
+
+/// The condition of a `wait` step.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Until {
+    /// The key exists.
+    #[default]
+    Exists,
+    /// The key's JSON value contains `value`.
+    Matches,
+    /// The key is gone.
+    Deleted,
+}
+
+/// A validated wait for a condition on a key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Wait {
+    /// Key, or prefix.
+    pub key: String,
+    /// Whether `key` is a prefix (some key under it exists / none does).
+    pub prefix: bool,
+    /// Condition.
+    pub condition: Condition,
+    /// Deadline.
+    pub timeout: Duration,
+}
+
+/// The condition of a wait step.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Condition {
+    /// The key exists.
+    Exists,
+    /// The key's JSON value contains this subset.
+    Matches(Value),
+    /// The key is absent.
+    Deleted,
+}
+
+impl StepForm for WaitStep {
+    type Step = Wait;
+
+    fn validate(self, _: &FileContext<'_>) -> Result<Wait, FieldError> {
+        check_key(&self.key)?;
+        let condition = match (self.until, self.value) {
+            (Until::Matches, Some(v)) => Condition::Matches(v),
+            (Until::Matches, None) => {
+                return Err(FieldError::new(
+                    ".value",
+                    "`until: matches` needs a `value`",
+                ));
+            }
+            (_, Some(_)) => {
+                return Err(FieldError::new(
+                    ".value",
+                    "only `until: matches` takes a `value`",
+                ));
+            }
+            (Until::Exists, None) => Condition::Exists,
+            (Until::Deleted, None) => Condition::Deleted,
+        };
+        if self.prefix && matches!(condition, Condition::Matches(_)) {
+            return Err(FieldError::new(
+                ".prefix",
+                "a prefix waits `until: exists` or `until: deleted`, not `matches`",
+            ));
+        }
+        Ok(Wait {
+            key: self.key,
+            prefix: self.prefix,
+            condition,
+            timeout: self.timeout.unwrap_or(DEFAULT_WAIT),
+        })
+    }
+}
+
+impl StepAction for Wait {
+    type Form = WaitStep;
+
+    fn to_file(&self) -> WaitStep {
+        let (until, value) = match &self.condition {
+            Condition::Exists => (Until::Exists, None),
+            Condition::Matches(v) => (Until::Matches, Some(v.clone())),
+            Condition::Deleted => (Until::Deleted, None),
+        };
+        WaitStep {
+            key: self.key.clone(),
+            prefix: self.prefix,
+            until,
+            value,
+            timeout: Some(self.timeout),
+        }
+    }
+
+    async fn apply(&self, ctx: &StepContext<'_>) -> Result<(), StepError> {
+        apply(ctx, &self.key, self.prefix, &self.condition, self.timeout).await
+    }
+}
+
+async fn apply(
     ctx: &StepContext<'_>,
     key: &str,
     prefix: bool,

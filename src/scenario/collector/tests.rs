@@ -5,7 +5,8 @@ use serde_json::json;
 use super::*;
 
 fn parse(yaml: &str) -> Result<CollectorSpec, (String, String)> {
-    validate(Some(serde_saphyr::from_str(yaml).expect("parses"))).map_err(|(_, k, m)| (k, m))
+    validate(Some(serde_saphyr::from_str(yaml).expect("parses")))
+        .map_err(|e| (e.error.field, e.error.message))
 }
 
 fn resource<'a>(resource_type: &'a str, resource_id: &'a str) -> TargetSelector<'a> {
@@ -178,7 +179,7 @@ fn rule_errors_carry_the_rule_position() {
         "clock: 2018-02-19T05:22:01Z\ntargets:\n  - {match: a}\n  - {match: ''}\n",
     )
     .expect("parses");
-    let (at, key, _) = validate(Some(file)).expect_err("invalid");
-    assert_eq!(key, "collector.targets[1].match");
-    assert_eq!(at.map(|l| l.line()), Some(4));
+    let invalid = validate(Some(file)).expect_err("invalid");
+    assert_eq!(invalid.error.field, "collector.targets[1].match");
+    assert_eq!(invalid.at.line(), 4);
 }

@@ -24,6 +24,7 @@ pub struct Reference {
 
 impl Reference {
     /// Starts the job manager and the heat worker with `slots` job slots.
+    #[must_use = "the worker is stopped (and its log read) through the returned `Reference`"]
     pub fn start(env: &WorkerEnv, slots: usize, sink: LogSink) -> Self {
         let config = Config::new(env, slots);
         let log = Log::new(sink);

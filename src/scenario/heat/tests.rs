@@ -4,6 +4,7 @@ use super::*;
 
 fn parse(yaml: &str) -> Result<HeatSpec, (String, String)> {
     validate(Some(serde_saphyr::from_str(yaml).expect("parses")))
+        .map_err(|e| (e.error.field, e.error.message))
 }
 
 #[test]
