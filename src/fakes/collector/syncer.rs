@@ -31,6 +31,11 @@ use crate::etcd::{Follow, Range};
 const STATE_PREFIX: &str = "/state/v2.0/";
 /// Where the syncer writes statuses.
 const MONITORING_PREFIX: &str = "/monitoring/v2.0/";
+/// A write is tried this many times, pausing 5 ms doubling up to 200 ms between attempts
+/// (a retry policy for an etcd that is restarting, not a wait for a condition).
+const ATTEMPTS: u32 = 12;
+const FIRST_PAUSE: std::time::Duration = std::time::Duration::from_millis(5);
+const MAX_PAUSE: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// Starts watching `/state/` and syncing `targets`; the task ends when the fakes drop.
 pub(super) async fn start(client: Client, targets: Targets) -> Result<JoinHandle<()>, FakeError> {
@@ -75,6 +80,12 @@ struct Waiting {
     version: i64,
 }
 
+/// What the syncer handles next.
+enum Next {
+    Change(Option<Change>),
+    States(Result<Vec<etcd_client::Event>, crate::etcd::FollowError>),
+}
+
 struct Syncer {
     client: Client,
     targets: Targets,
@@ -85,35 +96,36 @@ struct Syncer {
 impl Syncer {
     async fn run(mut self, mut changes: UnboundedReceiver<Change>, mut states: Follow) {
         loop {
-            // Down (a fault step): nothing is reported or deleted until the agents are up;
-            // what happened meanwhile waits in the channel and the watch.
-            self.targets.until_up().await;
-            tokio::select! {
+            let next = tokio::select! {
                 // Changes first: a target created before a `/state` write is known when it lands.
                 biased;
-                change = changes.recv() => match change {
-                    Some(change) => {
-                        self.change(change).await;
-                        self.targets.handled();
-                    }
-                    None => return,
-                },
-                message = states.next() => match message {
-                    Ok(events) => {
-                        for event in &events {
-                            if event.event_type() != EventType::Put {
-                                continue;
-                            }
-                            if let Some(kv) = event.kv() {
-                                self.state_written(kv.key(), kv.value()).await;
-                            }
+                change = changes.recv() => Next::Change(change),
+                message = states.next() => Next::States(message),
+            };
+            // Down (a fault step): nothing is reported or deleted until the agents are up,
+            // also what arrived while they were going down; the rest waits in the channel
+            // and the watch.
+            self.targets.until_up().await;
+            match next {
+                Next::Change(Some(change)) => {
+                    self.change(change).await;
+                    self.targets.handled();
+                }
+                Next::Change(None) => return,
+                Next::States(Ok(events)) => {
+                    for event in &events {
+                        if event.event_type() != EventType::Put {
+                            continue;
+                        }
+                        if let Some(kv) = event.kv() {
+                            self.state_written(kv.key(), kv.value()).await;
                         }
                     }
-                    Err(e) => {
-                        eprintln!("heatbed: collector syncer: the /state watch failed: {e}");
-                        return;
-                    }
-                },
+                }
+                Next::States(Err(e)) => {
+                    eprintln!("heatbed: collector syncer: the /state watch failed: {e}");
+                    return;
+                }
             }
         }
     }
@@ -148,7 +160,7 @@ impl Syncer {
                 let key = format!("{MONITORING_PREFIX}{resource}");
                 let kept = self.registry.remove(&key, &id);
                 let result = if kept.is_empty() {
-                    self.client.delete(key.as_str(), None).await.map(drop)
+                    self.delete(&key).await
                 } else {
                     self.rewrite(&key, |current| shared::without_others(current, &kept))
                         .await
@@ -194,25 +206,63 @@ impl Syncer {
         }
     }
 
+    /// Deletes `key` (again after a failed attempt).
+    async fn delete(&mut self, key: &str) -> Result<(), etcd_client::Error> {
+        let client = self.client.clone();
+        retried(|| {
+            let mut client = client.clone();
+            async move { client.delete(key, None).await.map(drop) }
+        })
+        .await
+    }
+
     /// Reads `key` and writes what `change` makes of its value, unless that is what etcd
-    /// holds already (the recorded syncer's "Checking payload in ETCD" before each put).
+    /// holds already (the recorded syncer's "Checking payload in ETCD" before each put). A
+    /// failed attempt (etcd restarting under a fault step) is made again from the read.
     async fn rewrite(
         &mut self,
         key: &str,
-        change: impl FnOnce(Option<&Value>) -> Value,
+        change: impl Fn(Option<&Value>) -> Value,
     ) -> Result<(), etcd_client::Error> {
-        let answer = self.client.get(key, None).await?;
-        let current = answer
-            .kvs()
-            .first()
-            .and_then(|kv| serde_json::from_slice::<Value>(kv.value()).ok());
-        let next = change(current.as_ref());
-        if current.as_ref() != Some(&next) {
-            self.client
-                .put(key, crate::encoding::go_json(&next), None)
-                .await?;
+        let (client, change) = (self.client.clone(), &change);
+        retried(|| {
+            let mut client = client.clone();
+            async move {
+                let answer = client.get(key, None).await?;
+                let current = answer
+                    .kvs()
+                    .first()
+                    .and_then(|kv| serde_json::from_slice::<Value>(kv.value()).ok());
+                let next = change(current.as_ref());
+                if current.as_ref() != Some(&next) {
+                    client
+                        .put(key, crate::encoding::go_json(&next), None)
+                        .await?;
+                }
+                Ok(())
+            }
+        })
+        .await
+    }
+}
+
+/// `attempt` until it succeeds or [`ATTEMPTS`] failed, pausing between them.
+async fn retried<F, Fut>(mut attempt: F) -> Result<(), etcd_client::Error>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(), etcd_client::Error>>,
+{
+    let mut pause = FIRST_PAUSE;
+    let mut tries = 1;
+    loop {
+        match attempt().await {
+            Err(_) if tries < ATTEMPTS => {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(MAX_PAUSE);
+                tries += 1;
+            }
+            done => return done,
         }
-        Ok(())
     }
 }
 
