@@ -187,5 +187,4 @@ fn resource(key: &ResourceKey) -> Value {
 }
 
 #[cfg(test)]
-#[path = "job_tests.rs"]
 mod tests;

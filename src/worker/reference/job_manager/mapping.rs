@@ -7,7 +7,6 @@
 use regex::Regex;
 use serde_json::Value;
 
-#[path = "mapping_parse.rs"]
 mod parse;
 
 use super::schema::{ResourceKey, Schemas};
@@ -365,9 +364,7 @@ fn python_str(v: &Value) -> String {
 }
 
 #[cfg(test)]
-#[path = "mapping_tests.rs"]
 mod tests;
 
 #[cfg(test)]
-#[path = "mapping_fuzz.rs"]
 mod fuzz;

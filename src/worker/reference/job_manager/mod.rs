@@ -3,7 +3,7 @@
 //!
 //! - `schema.rs`: the embedded Gohan schemas (types, key paths, `template_path`, relations),
 //!   and how a type without one pairs with the heat template of its name (`unseen_type`).
-//! - `mapping.rs`: the `parameter_mappings` language (`mapping_parse.rs`: its forms).
+//! - `mapping.rs`: the `parameter_mappings` language (`mapping/parse.rs`: its forms).
 //! - `job.rs`: param records, job ids and objects, the `/jobs/all` value.
 //! - `pyorder.rs`: CPython 2.7 dict/set order (params and dependency order).
 //! - `state.rs`: action selection, `READ_COMPLETE`, the `/esi-worker/config` mirror value.
@@ -23,7 +23,7 @@ mod state;
 mod sync;
 
 #[cfg(test)]
-mod etcd_tests;
+mod tests;
 
 pub(crate) use mapping::{Context, Hop, Kind, Mapping, MappingError, Resources};
 pub(crate) use schema::{ResourceKey, Schemas, plural};
