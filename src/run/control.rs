@@ -10,7 +10,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::etcd::{Etcd, EtcdError};
 use crate::fakes::Fakes;
 use crate::scenario::WorkerSpec;
-use crate::worker::{Worker, WorkerEnv};
+use crate::worker::{Worker, WorkerEnv, WorkerError};
 
 /// Why a fault could not be applied.
 #[derive(Debug, thiserror::Error)]
@@ -22,8 +22,8 @@ pub enum FaultError {
     #[error("etcd restarted but the run's client cannot reach it: {0}")]
     Unreachable(#[source] etcd_client::Error),
     /// The worker could not be killed or started.
-    #[error("{0}")]
-    Worker(String),
+    #[error(transparent)]
+    Worker(WorkerError),
 }
 
 /// Requests the run's client may fail while it reconnects to a restarted etcd.
@@ -95,7 +95,7 @@ pub(crate) enum WorkerOp {
     Restart,
 }
 
-type Request = (WorkerOp, oneshot::Sender<Result<(), String>>);
+type Request = (WorkerOp, oneshot::Sender<Result<(), WorkerError>>);
 
 /// Asks the runner for worker faults.
 #[derive(Debug, Clone)]
@@ -103,15 +103,13 @@ pub(crate) struct WorkerHandle(mpsc::Sender<Request>);
 
 impl WorkerHandle {
     /// Has the runner apply `op`; the error says why it could not.
-    pub(crate) async fn apply(&self, op: WorkerOp) -> Result<(), String> {
+    pub(crate) async fn apply(&self, op: WorkerOp) -> Result<(), WorkerError> {
         let (reply, answer) = oneshot::channel();
         self.0
             .send((op, reply))
             .await
-            .map_err(|_| "the run is over".to_string())?;
-        answer
-            .await
-            .unwrap_or_else(|_| Err("the run is over".into()))
+            .map_err(|_| WorkerError::RunOver)?;
+        answer.await.unwrap_or(Err(WorkerError::RunOver))
     }
 }
 
@@ -131,7 +129,7 @@ impl WorkerOwner {
     pub(crate) async fn start(
         spec: &WorkerSpec,
         env: &WorkerEnv,
-    ) -> Result<(Self, WorkerHandle), String> {
+    ) -> Result<(Self, WorkerHandle), WorkerError> {
         let worker = Worker::start(spec, env).await?;
         let (send, requests) = mpsc::channel(1);
         let owner = WorkerOwner {
@@ -171,11 +169,11 @@ impl WorkerOwner {
         self.logs.concat()
     }
 
-    async fn apply(&mut self, op: WorkerOp) -> Result<(), String> {
+    async fn apply(&mut self, op: WorkerOp) -> Result<(), WorkerError> {
         match op {
             WorkerOp::Kill => {
                 if matches!(self.worker, Worker::None) {
-                    return Err("no worker is running".into());
+                    return Err(WorkerError::NotRunning);
                 }
                 let log = self.worker.kill().await;
                 self.logs.push(log);
@@ -183,10 +181,10 @@ impl WorkerOwner {
             }
             WorkerOp::Restart => {
                 if !matches!(self.worker, Worker::None) {
-                    return Err("the worker is running: kill it first".into());
+                    return Err(WorkerError::StillRunning);
                 }
                 if matches!(self.spec, WorkerSpec::None) {
-                    return Err("the scenario has no worker".into());
+                    return Err(WorkerError::NoWorker);
                 }
                 self.worker = Worker::start(&self.spec, &self.env).await?;
                 Ok(())

@@ -117,7 +117,7 @@ pub enum RunErrorKind {
     },
     /// The worker could not be started or stopped badly.
     #[error("worker: {0}")]
-    Worker(String),
+    Worker(crate::worker::WorkerError),
     /// The worker exited while checkpoints were still missing.
     #[error("worker exited ({status}) {when}; checkpoints that never happened:\n{missing}")]
     WorkerExited {

@@ -15,7 +15,7 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::process::{Child, Command};
 use tokio::task::JoinHandle;
 
-use super::WorkerEnv;
+use super::{WorkerEnv, WorkerError};
 
 /// How long a worker may take to exit after SIGTERM.
 const GRACE: Duration = Duration::from_secs(5);
@@ -37,7 +37,7 @@ impl External {
         env: &WorkerEnv,
         extra: &BTreeMap<String, String>,
         dir: Option<&Path>,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, WorkerError> {
         let mut cmd = Command::new("sh");
         cmd.arg("-c").arg(command);
         if let Some(dir) = dir {
@@ -66,9 +66,10 @@ impl External {
             .stderr(Stdio::piped())
             .process_group(0)
             .kill_on_drop(true);
-        let mut child = cmd
-            .spawn()
-            .map_err(|e| format!("cannot start `sh -c {command}`: {e}"))?;
+        let mut child = cmd.spawn().map_err(|error| WorkerError::Spawn {
+            command: command.to_string(),
+            error,
+        })?;
         let group = child.id().map(|pid| Pid::from_raw(pid as i32));
         let output = Arc::new(Mutex::new(Vec::new()));
         let mut readers = Vec::new();

@@ -2,10 +2,12 @@
 //! with the same env contract.
 
 mod env;
+mod error;
 mod external;
 mod reference;
 
 pub use env::WorkerEnv;
+pub use error::WorkerError;
 pub use external::External;
 pub(crate) use reference::rules;
 pub use reference::{Config, Log, LogSink, MAX_SLOTS, Reference};
@@ -25,7 +27,7 @@ pub enum Worker {
 
 impl Worker {
     /// Starts the worker `spec` names with `env`.
-    pub async fn start(spec: &WorkerSpec, env: &WorkerEnv) -> Result<Worker, String> {
+    pub async fn start(spec: &WorkerSpec, env: &WorkerEnv) -> Result<Worker, WorkerError> {
         Ok(match spec {
             WorkerSpec::Reference { slots } => {
                 Worker::Reference(Reference::start(env, *slots, LogSink::Buffer))
