@@ -3,6 +3,7 @@
 mod catalogue;
 mod color;
 mod doc;
+mod generate;
 mod html;
 mod import;
 mod junit;
@@ -84,6 +85,9 @@ enum Command {
     /// Generate a scenario per heat template of a catalogue, run each through the reference
     /// worker, print template | create | update | delete | monitoring (exit 1 if any fails).
     Catalogue(catalogue::CatalogueArgs),
+    /// Generate a seeded flow of N resources from the template catalogue (dependencies,
+    /// creates, updates, logical deletes; a document per resource) as a scenario file.
+    Generate(generate::GenerateArgs),
     /// List scenarios.
     List {
         /// Scenario files or folders.
@@ -209,6 +213,7 @@ pub fn main() -> ExitCode {
                 out,
             } => import::import_flows(&dir, &templates, flow.as_deref(), out),
             Command::Catalogue(args) => catalogue::catalogue(args).await,
+            Command::Generate(args) => generate::generate(args),
             Command::List { paths } => list::list(&paths),
             Command::Serve { etcd } => serve::serve(&etcd).await,
             Command::Worker { slots } => worker::worker(slots).await,
