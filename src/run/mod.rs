@@ -5,6 +5,7 @@ mod capture;
 mod checkpoints;
 mod error;
 mod keyspace;
+mod progress;
 mod recorder;
 mod runner;
 mod steps;

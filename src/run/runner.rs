@@ -5,9 +5,9 @@
 use std::time::{Duration, Instant};
 
 use super::capture::{Captured, Missing, capture, missing};
-use super::checkpoints::all_found;
 use super::error::{RunError, RunErrorKind};
 use super::keyspace::{self, FinalKeyspace};
+use super::progress::Progress;
 use super::recorder::{Recorder, Write};
 use super::steps::{self, StepContext};
 use crate::etcd::{Etcd, EtcdError};
@@ -196,15 +196,18 @@ async fn drive(
         }
     }
 
+    tracing::debug!(steps = scenario.steps.len(), "every step applied");
     // A timeout too large to add to now is no deadline at all.
     let deadline = Instant::now().checked_add(scenario.timeout);
     let mut changed = recorder.subscribe();
+    let mut progress = Progress::new(&scenario.documents);
     loop {
         changed.borrow_and_update();
         if let Some(failure) = recorder.failure() {
             return Err(RunErrorKind::Recorder(failure));
         }
-        if all_found(&scenario.documents, &recorder.snapshot()) {
+        if progress.complete(recorder) {
+            tracing::debug!("every checkpoint happened");
             return settled(fakes, recorder, client, deadline).await;
         }
         tokio::select! {
@@ -218,7 +221,7 @@ async fn drive(
             }
             status = worker.exited() => {
                 let history = caught_up(recorder, client.clone()).await?;
-                if all_found(&scenario.documents, &history) {
+                if progress.complete(recorder) {
                     return Ok(history);
                 }
                 return Err(RunErrorKind::WorkerExited {
