@@ -127,29 +127,37 @@ pub async fn run_scenario_until(
     let journal = fakes.heat_journal();
     let held = fakes.held_stacks();
     drop(fakes);
-    let history = match &result {
-        Ok(history) => history.clone(),
-        Err(_) => recorder.snapshot(),
+    // One copy of the history and of the journal: a flow of thousands of resources records
+    // hundreds of thousands of writes.
+    let (result, history) = match result {
+        Ok(history) => (Ok(()), history),
+        Err(kind) => (Err(kind), recorder.snapshot()),
     };
+    drop(recorder);
     let captured = capture(scenario, &history, &journal);
-    let outcome = |checkpoints, missing, keyspace| Outcome {
+    let never = match (&result, &keyspace, &captured) {
+        (Err(_), _, Ok(_)) | (_, Err(_), Ok(_)) => missing(scenario, &history),
+        _ => Vec::new(),
+    };
+    let outcome = move |checkpoints, missing, keyspace, worker_log| Outcome {
         checkpoints,
         missing,
         keyspace,
-        worker_log: worker_log.clone(),
-        history: history.clone(),
-        heat_calls: journal.clone(),
+        worker_log,
+        history,
+        heat_calls: journal,
         elapsed: started.elapsed(),
     };
     match (result.and(keyspace), captured) {
-        (Ok(keyspace), Ok(checkpoints)) => Ok(outcome(checkpoints, Vec::new(), keyspace)),
-        (Ok(_), Err(kind)) => Err(failed(kind, worker_log.clone(), &held)),
+        (Ok(keyspace), Ok(checkpoints)) => {
+            Ok(outcome(checkpoints, Vec::new(), keyspace, worker_log))
+        }
+        (Ok(_), Err(kind)) => Err(failed(kind, worker_log, &held)),
         (Err(kind), captured) => {
             let mut error = failed(kind, worker_log.clone(), &held);
             // What did happen is kept, so one missing checkpoint never hides the others.
             if let Ok(checkpoints) = captured {
-                let missing = missing(scenario, &history);
-                error.partial = Some(Box::new(outcome(checkpoints, missing, None)));
+                error.partial = Some(Box::new(outcome(checkpoints, never, None, worker_log)));
             }
             Err(error)
         }
