@@ -20,19 +20,20 @@ struct Figures {
     generate: Duration,
     wall: Duration,
     jobs: usize,
+    writes: usize,
     rss_kib: u64,
 }
 
 pub(crate) fn bench(max: usize) {
     println!("\n## Generated flows through the reference worker (seed 1, a process each)\n");
     println!(
-        "| resources | generate | wall | jobs | jobs/s | peak RSS | wall vs 10x fewer | RSS vs 10x fewer |"
+        "| resources | generate | wall | jobs | etcd writes | jobs/s | peak RSS | wall vs 10x fewer | RSS vs 10x fewer |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|");
     let mut previous: Option<Figures> = None;
     for n in SIZES.into_iter().filter(|n| *n <= max) {
         let Some(f) = spawn(n) else {
-            println!("| {n} | failed (see stderr) | | | | | | |");
+            println!("| {n} | failed (see stderr) | | | | | | | |");
             break;
         };
         let (wall_growth, rss_growth) = match &previous {
@@ -43,11 +44,12 @@ pub(crate) fn bench(max: usize) {
             None => ("-".into(), "-".into()),
         };
         println!(
-            "| {} | {} | {} | {} | {:.0} | {:.1} MB | {wall_growth} | {rss_growth} |",
+            "| {} | {} | {} | {} | {} | {:.0} | {:.1} MB | {wall_growth} | {rss_growth} |",
             f.resources,
             super::secs(f.generate),
             super::secs(f.wall),
             f.jobs,
+            f.writes,
             f.jobs as f64 / f.wall.as_secs_f64(),
             f.rss_kib as f64 / 1024.0,
         );
@@ -71,7 +73,7 @@ fn spawn(n: usize) -> Option<Figures> {
         .split_whitespace()
         .filter_map(|f| f.parse().ok())
         .collect();
-    let [generate, wall, jobs, rss_kib] = fields[..] else {
+    let [generate, wall, jobs, writes, rss_kib] = fields[..] else {
         eprintln!("unexpected child output: {line}");
         return None;
     };
@@ -80,11 +82,12 @@ fn spawn(n: usize) -> Option<Figures> {
         generate: Duration::from_micros(generate),
         wall: Duration::from_micros(wall),
         jobs: jobs as usize,
+        writes: writes as usize,
         rss_kib,
     })
 }
 
-/// In a child: runs the flow and prints `generate_us wall_us jobs rss_kib`; `None` in the
+/// In a child: runs the flow and prints `generate_us wall_us jobs writes rss_kib`; `None` in the
 /// parent.
 pub(crate) fn child() -> Option<()> {
     let n: usize = std::env::var(CHILD).ok()?.parse().expect("a number");
@@ -102,10 +105,11 @@ pub(crate) fn child() -> Option<()> {
         .map(|w| w.key.as_str())
         .collect();
     println!(
-        "{} {} {} {}",
+        "{} {} {} {} {}",
         generate.as_micros(),
         outcome.elapsed.as_micros(),
         jobs.len(),
+        outcome.history.len(),
         peak_rss_kib()
     );
     Some(())

@@ -44,10 +44,6 @@ pub(crate) async fn bench() {
         token: login.token.clone(),
         base: fakes.heat_url(),
     });
-    let create = |i: usize| {
-        json!({"stack_name": format!("s{i}"), "template": TEMPLATE,
-               "parameters": {"name": format!("port-{i}")}, "timeout_mins": 3})
-    };
     // The bodies the fake answers, for the bare server.
     let (_, created, _) = heat.call(Method::POST, "/stacks", Some(create(0))).await;
     let id = created["stack"]["id"]
@@ -62,8 +58,10 @@ pub(crate) async fn bench() {
         ("/stacks".into(), Some(create(i + 1)))
     })
     .await;
-    let fake_show = load(&heat, SHOWS, Method::GET, |_| {
-        (format!("/stacks/s0/{id}"), None)
+    let show = format!("/stacks/s0/{id}");
+    let fake_show = load(&heat, SHOWS, Method::GET, {
+        let show = show.clone();
+        move |_| (show.clone(), None)
     })
     .await;
 
@@ -76,8 +74,8 @@ pub(crate) async fn bench() {
         ("/stacks".into(), Some(create(i + 1)))
     })
     .await;
-    let bare_show = load(&bare_heat, SHOWS, Method::GET, |_| {
-        (format!("/stacks/s0/{id}"), None)
+    let bare_show = load(&bare_heat, SHOWS, Method::GET, move |_| {
+        (show.clone(), None)
     })
     .await;
 
@@ -132,6 +130,12 @@ impl Target {
             None,
         )
     }
+}
+
+/// The body of the `i`th create.
+fn create(i: usize) -> Value {
+    json!({"stack_name": format!("s{i}"), "template": TEMPLATE,
+           "parameters": {"name": format!("port-{i}")}, "timeout_mins": 3})
 }
 
 /// `n` requests, [`CONCURRENCY`] at once; the wall time.

@@ -134,6 +134,16 @@ pub async fn run_scenario_until(
         Err(kind) => (Err(kind), recorder.snapshot()),
     };
     drop(recorder);
+    tracing::debug!(
+        writes = history.len(),
+        bytes = history
+            .iter()
+            .map(|w| w.key.len() + w.value.as_ref().map_or(0, Vec::len))
+            .sum::<usize>(),
+        heat_calls = journal.len(),
+        worker_log = worker_log.len(),
+        "recorded"
+    );
     let captured = capture(scenario, &history, &journal);
     let never = match (&result, &keyspace, &captured) {
         (Err(_), _, Ok(_)) | (_, Err(_), Ok(_)) => missing(scenario, &history),
