@@ -145,8 +145,8 @@ impl Call<'_> {
                 .get("stack_name")?
                 .as_str()
                 .map(Into::into),
-            ["stacks", name, ..] => Some(match state.stacks.iter().find(|s| s.id == *name) {
-                Some(stack) => stack.name.clone(),
+            ["stacks", name, ..] => Some(match state.by_id(name) {
+                Some(index) => state.stacks[index].name.clone(),
                 None => (*name).to_string(),
             }),
             _ => None,

@@ -71,7 +71,7 @@ pub(super) fn create(state: &mut HeatState, body: &Value) -> Result<Reply, HeatE
     stack.start(Action::Create, run, &now);
     let base = state.base();
     let url = state.site(&base).stack_url(&stack);
-    state.stacks.push(stack);
+    state.add(stack);
     Ok(Reply {
         status: 201,
         body: Some(json!({"stack": {"id": id, "links": [{"href": url, "rel": "self"}]}})),
