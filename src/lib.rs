@@ -23,6 +23,8 @@
 //!   recording proxy, its Heat's answers) turned into a scenario that replays it.
 //! - [`catalogue`]: the heat-template catalogue as a test: a scenario per template from its
 //!   parameter mappings, run through the reference worker.
+//! - [`generate`]: `heatbed generate`, seeded flows of N resources from the catalogue, for
+//!   scale tests and benchmarks.
 //! - `encoding`: byte-exact Go and CPython 2 JSON encodings of the recorded system (test
 //!   support, hidden from the docs).
 //!
@@ -63,6 +65,7 @@ pub mod docs;
 pub mod encoding;
 pub mod etcd;
 pub mod fakes;
+pub mod generate;
 pub mod live;
 pub mod report;
 pub mod run;

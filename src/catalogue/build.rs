@@ -146,7 +146,7 @@ pub fn generate(template: &Template, catalogue: &[Template]) -> Result<Generated
 
 /// Satisfies the main resource's mappings and those of every resource whose stack outputs
 /// they read; the templates the scenario loads (the main one first).
-fn satisfy_all<'a>(
+pub(crate) fn satisfy_all<'a>(
     plan: &mut Plan,
     template: &'a Template,
     catalogue: &'a [Template],
@@ -204,7 +204,7 @@ fn stack_template<'a>(
 
 /// The body of the update: a field users may update changed (`<value> (updated)`), or the
 /// same body (a new version all the same) when the schema names none.
-fn updated(type_: &str, body: &Value) -> Value {
+pub(crate) fn updated(type_: &str, body: &Value) -> Value {
     let mut body = body.clone();
     if let (Some(field), Value::Object(o)) = (updatable(type_), &mut body) {
         let old = o.get(field).and_then(Value::as_str).unwrap_or_default();
@@ -215,7 +215,7 @@ fn updated(type_: &str, body: &Value) -> Value {
 }
 
 /// The template the worker resolves for `type_`'s planned resource.
-fn resolve(plan: &Plan, type_: &str, paired: bool) -> Option<String> {
+pub(crate) fn resolve(plan: &Plan, type_: &str, paired: bool) -> Option<String> {
     let r = &plan.resources[type_];
     let ctx = Context {
         type_,

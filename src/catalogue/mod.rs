@@ -23,9 +23,14 @@ mod source;
 mod values;
 
 pub use build::{Generated, Phase, generate};
+pub(crate) use build::{resolve, satisfy_all, updated};
+pub(crate) use file::render;
 pub use file::to_yaml;
 pub use judge::{Cell, Row, judge_all, table};
+pub(crate) use plan::Plan;
+pub(crate) use route::route;
 pub use source::{CatalogueError, Template, load_dir};
+pub(crate) use values::uuid;
 
 /// The vendored catalogue, relative to the repository.
 pub const DEFAULT_DIR: &str = "tests/recorded/esi/heat_template";

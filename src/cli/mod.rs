@@ -3,6 +3,7 @@
 mod catalogue;
 mod color;
 mod doc;
+mod generate;
 mod html;
 mod import;
 mod junit;
@@ -96,6 +97,9 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Generate a seeded flow of N resources from the template catalogue (dependencies,
+    /// creates, updates, logical deletes; a document per resource) as a scenario file.
+    Generate(generate::GenerateArgs),
     /// List scenarios.
     List {
         /// Scenario files or folders.
@@ -227,6 +231,7 @@ pub fn main() -> ExitCode {
             } => import::import_flows(&dir, &templates, flow.as_deref(), out),
             Command::Catalogue(args) => catalogue::catalogue(args).await,
             Command::Merge { reports, out } => merge::merge(&reports, out.as_ref()),
+            Command::Generate(args) => generate::generate(args),
             Command::List { paths } => list::list(&paths),
             Command::Serve { etcd } => serve::serve(&etcd).await,
             Command::Worker { slots } => worker::worker(slots).await,

@@ -1,6 +1,6 @@
 //! Turning the history (and the fake Heat's journal) into rendered, redacted checkpoints.
 
-use super::checkpoints::{Found, find_all, order_violation};
+use super::checkpoints::{Found, KeyIndex, find_all, order_violation};
 use super::error::RunErrorKind;
 use super::recorder::Write;
 use crate::fakes::HeatCall;
@@ -33,10 +33,11 @@ pub(super) fn capture(
     journal: &[HeatCall],
 ) -> Result<Vec<Captured>, RunErrorKind> {
     let mut captured = Vec::new();
+    let index = KeyIndex::of(history);
     for document in &scenario.documents {
         let entries = match &document.journal {
             Some(filter) => calls(filter, journal),
-            None => writes(document, history)?,
+            None => writes(document, history, &index)?,
         };
         captured.extend(
             entries
@@ -58,11 +59,15 @@ pub(super) fn capture(
 /// (number, key, revision, rendered text) of one checkpoint.
 type Entry = (usize, String, i64, String);
 
-fn writes(document: &Document, history: &[Write]) -> Result<Vec<Entry>, RunErrorKind> {
+fn writes(
+    document: &Document,
+    history: &[Write],
+    index: &KeyIndex,
+) -> Result<Vec<Entry>, RunErrorKind> {
     let found: Vec<(usize, Found<'_>)> = document
         .checkpoints
         .iter()
-        .zip(find_all(document, history))
+        .zip(find_all(document, history, index))
         .filter_map(|(c, f)| f.map(|f| (c.number, f)))
         .collect();
     if let Some((earlier, later)) = order_violation(&found) {
@@ -127,18 +132,16 @@ impl std::fmt::Display for Missing {
 /// Every checkpoint that has not happened, with the writes its key did see.
 pub(super) fn missing(scenario: &Scenario, history: &[Write]) -> Vec<Missing> {
     let mut lines = Vec::new();
+    let index = KeyIndex::of(history);
     for document in &scenario.documents {
-        let found = find_all(document, history);
+        let found = find_all(document, history, &index);
         for (checkpoint, _) in document
             .checkpoints
             .iter()
             .zip(found)
             .filter(|(_, f)| f.is_none())
         {
-            let seen = history
-                .iter()
-                .filter(|w| w.value.is_some() && checkpoint.key.matches(&w.key))
-                .count();
+            let seen = index.puts(&checkpoint.key, history);
             lines.push(Missing {
                 document: document.name.clone(),
                 number: checkpoint.number,

@@ -8,6 +8,7 @@ mod error;
 mod invariants;
 mod keyspace;
 mod partition;
+mod progress;
 mod recorder;
 mod runner;
 pub(crate) mod steps;

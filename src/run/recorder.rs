@@ -84,6 +84,11 @@ impl Recorder {
         self.history.lock().expect("recorder lock").clone()
     }
 
+    /// `f` of the history so far, without copying it (recording waits meanwhile).
+    pub(crate) fn with_history<T>(&self, f: impl FnOnce(&[Write]) -> T) -> T {
+        f(&self.history.lock().expect("recorder lock"))
+    }
+
     /// A receiver that changes whenever a write is recorded.
     pub fn subscribe(&self) -> watch::Receiver<usize> {
         self.changed.clone()

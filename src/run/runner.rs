@@ -5,11 +5,11 @@
 use std::time::{Duration, Instant};
 
 use super::capture::{Captured, Missing, capture, missing};
-use super::checkpoints::all_found;
 use super::control::{Control, WorkerOwner};
 use super::error::{RunError, RunErrorKind};
 use super::invariants::{self, Invariants};
 use super::keyspace::{self, FinalKeyspace};
+use super::progress::Progress;
 use super::recorder::{Recorder, Write};
 use super::steps::{self, StepContext};
 use crate::etcd::{Etcd, EtcdError};
@@ -156,43 +156,69 @@ pub async fn run_scenario_until(
     let journal = fakes.heat_journal();
     let held = fakes.held_stacks();
     drop(fakes);
-    let history = match &result {
-        Ok(_) if check => caught_up(&recorder, client.clone())
-            .await
-            .unwrap_or_else(|_| recorder.snapshot()),
-        Ok(history) => history.clone(),
-        Err(_) => recorder.snapshot(),
+    // One copy of the history and of the journal: a flow of thousands of resources records
+    // hundreds of thousands of writes.
+    let (result, history) = match result {
+        Ok(history) if check => {
+            drop(history);
+            let history = caught_up(&recorder, client.clone())
+                .await
+                .unwrap_or_else(|_| recorder.snapshot());
+            (Ok(()), history)
+        }
+        Ok(history) => (Ok(()), history),
+        Err(kind) => (Err(kind), recorder.snapshot()),
     };
+    drop(recorder);
+    tracing::debug!(
+        writes = history.len(),
+        bytes = history
+            .iter()
+            .map(|w| w.key.len() + w.value.as_ref().map_or(0, Vec::len))
+            .sum::<usize>(),
+        heat_calls = journal.len(),
+        worker_log = worker_log.len(),
+        "recorded"
+    );
     let invariants = check.then(|| invariants::check(&history));
+    let broken = invariants.as_ref().filter(|i| !i.hold()).cloned();
     let captured = capture(scenario, &history, &journal);
-    let outcome = |checkpoints, missing, keyspace| Outcome {
+    let never = match (&result, &keyspace, &captured) {
+        (Err(_), _, Ok(_)) | (_, Err(_), Ok(_)) => missing(scenario, &history),
+        _ => Vec::new(),
+    };
+    let outcome = move |checkpoints, missing, keyspace, worker_log| Outcome {
         checkpoints,
         missing,
         keyspace,
-        invariants: invariants.clone(),
-        worker_log: worker_log.clone(),
-        history: history.clone(),
-        heat_calls: journal.clone(),
+        invariants,
+        worker_log,
+        history,
+        heat_calls: journal,
         elapsed: started.elapsed(),
     };
     match (result.and(keyspace), captured) {
-        (Ok(keyspace), Ok(checkpoints)) => match &invariants {
-            Some(broken) if !broken.hold() => {
-                let kind = RunErrorKind::Invariants(Box::new(broken.clone()));
+        (Ok(keyspace), Ok(checkpoints)) => match broken {
+            Some(broken) => {
+                let kind = RunErrorKind::Invariants(Box::new(broken));
                 let mut error = failed(kind, worker_log.clone(), &held);
                 // Every checkpoint happened: they are kept, to compare as usual.
-                error.partial = Some(Box::new(outcome(checkpoints, Vec::new(), keyspace)));
+                error.partial = Some(Box::new(outcome(
+                    checkpoints,
+                    Vec::new(),
+                    keyspace,
+                    worker_log,
+                )));
                 Err(error)
             }
-            _ => Ok(outcome(checkpoints, Vec::new(), keyspace)),
+            None => Ok(outcome(checkpoints, Vec::new(), keyspace, worker_log)),
         },
-        (Ok(_), Err(kind)) => Err(failed(kind, worker_log.clone(), &held)),
+        (Ok(_), Err(kind)) => Err(failed(kind, worker_log, &held)),
         (Err(kind), captured) => {
             let mut error = failed(kind, worker_log.clone(), &held);
             // What did happen is kept, so one missing checkpoint never hides the others.
             if let Ok(checkpoints) = captured {
-                let missing = missing(scenario, &history);
-                error.partial = Some(Box::new(outcome(checkpoints, missing, None)));
+                error.partial = Some(Box::new(outcome(checkpoints, never, None, worker_log)));
             }
             Err(error)
         }
@@ -242,15 +268,18 @@ async fn drive(
         }
     }
 
+    tracing::debug!(steps = scenario.steps.len(), "every step applied");
     // A timeout too large to add to now is no deadline at all.
     let deadline = Instant::now().checked_add(scenario.timeout);
     let mut changed = recorder.subscribe();
+    let mut progress = Progress::new(&scenario.documents);
     loop {
         changed.borrow_and_update();
         if let Some(failure) = recorder.failure() {
             return Err(RunErrorKind::Recorder(failure));
         }
-        if all_found(&scenario.documents, &recorder.snapshot()) {
+        if progress.complete(recorder) {
+            tracing::debug!("every checkpoint happened");
             return settled(fakes, recorder, client, deadline).await;
         }
         tokio::select! {
@@ -264,7 +293,7 @@ async fn drive(
             }
             status = worker.exited() => {
                 let history = caught_up(recorder, client.clone()).await?;
-                if all_found(&scenario.documents, &history) {
+                if progress.complete(recorder) {
                     return Ok(history);
                 }
                 return Err(RunErrorKind::WorkerExited {

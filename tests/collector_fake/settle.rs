@@ -90,3 +90,30 @@ async fn settled_covers_deletes_and_is_immediate_without_a_syncer() {
         "deleted once settled"
     );
 }
+
+#[tokio::test]
+async fn settled_reads_more_states_than_one_etcd_answer_holds() {
+    let etcd = Backend::Auto.start().await.expect("an etcd");
+    let mut client = etcd.client();
+    let fakes = Fakes::start_synced(
+        &HeatSpec::default(),
+        &CollectorSpec::default(),
+        client.clone(),
+    )
+    .await
+    .expect("fakes");
+    call(&fakes, Method::POST, "/targets", Some(&recorded_body(1))).await;
+    // 1,200 states of 4 KiB: about 5 MiB, past an etcd client's 4 MiB answer limit.
+    let padding = "x".repeat(4096);
+    for i in 0..1200 {
+        let key = format!("/state/v2.0/ports/{i:05}");
+        let state = format!(r#"{{"version": 1, "padding": "{padding}"}}"#);
+        client.put(key, state, None).await.expect("put");
+    }
+    client
+        .put(STATE_KEY, r#"{"version": 1}"#, None)
+        .await
+        .expect("put");
+    fakes.collector_settled(SETTLE).await.expect("settled");
+    assert!(value(&mut client, MONITORING_KEY).await.is_some());
+}

@@ -1,8 +1,8 @@
-//! The fake Heat over HTTP, started once: generated templates (random nestings of the HOT
-//! functions) and malformed requests are always answered, and never with a 5xx.
+//! The fake Heat over HTTP: generated templates (random nestings of the HOT functions) and
+//! malformed requests are always answered, and never with a 5xx.
 
-use std::sync::LazyLock;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{LazyLock, Mutex, MutexGuard, PoisonError};
 
 use heatbed::fakes::Fakes;
 use heatbed::scenario::{CollectorSpec, HeatSpec};
@@ -13,38 +13,79 @@ use tokio::runtime::Runtime;
 
 use crate::heat_client::HeatClient;
 
-/// One fake Heat (and Keystone) for every case, on a runtime of its own.
+/// Requests one fake Heat serves before a fresh one replaces it: Heat keeps deleted stacks,
+/// so a long run (`HEATBED_FUZZ_CASES=1000000`) on one fake would grow without bound.
+const REQUESTS_PER_FAKE: u64 = 20_000;
+
+/// One fake Heat (and Keystone) on a runtime of its own, shared by the cases, replaced
+/// between cases every [`REQUESTS_PER_FAKE`] requests.
 struct Server {
     runtime: Runtime,
+    fakes: Option<Fakes>,
     heat: HeatClient,
     url: String,
-    _fakes: Fakes,
+    requests: u64,
 }
 
-static SERVER: LazyLock<Server> = LazyLock::new(|| {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let (fakes, heat) = runtime.block_on(async {
-        let fakes = Fakes::start(&HeatSpec::default(), &CollectorSpec::default()).await;
-        let heat = HeatClient::login(&fakes).await;
-        (fakes, heat)
-    });
-    let url = fakes.heat_url();
-    Server {
-        runtime,
-        heat,
-        url,
-        _fakes: fakes,
+impl Server {
+    fn start() -> Server {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let (fakes, heat) = runtime.block_on(fakes());
+        Server {
+            runtime,
+            url: fakes.heat_url(),
+            fakes: Some(fakes),
+            heat,
+            requests: 0,
+        }
     }
-});
+
+    /// Called at the start of a case: a fresh fake once this one served its share (dropped
+    /// inside the runtime, which its tasks belong to).
+    fn recycle(&mut self) {
+        if self.requests < REQUESTS_PER_FAKE {
+            return;
+        }
+        let old = self.fakes.take();
+        let (fakes, heat) = self.runtime.block_on(async {
+            drop(old);
+            fakes().await
+        });
+        self.url = fakes.heat_url();
+        self.fakes = Some(fakes);
+        self.heat = heat;
+        self.requests = 0;
+    }
+}
+
+async fn fakes() -> (Fakes, HeatClient) {
+    let fakes = Fakes::start(&HeatSpec::default(), &CollectorSpec::default()).await;
+    let heat = HeatClient::login(&fakes).await;
+    (fakes, heat)
+}
+
+static SERVER: LazyLock<Mutex<Server>> = LazyLock::new(|| Mutex::new(Server::start()));
+
+/// The shared fake for one case (a failed case's panic does not poison it for the rest).
+fn server() -> MutexGuard<'static, Server> {
+    let mut server = SERVER.lock().unwrap_or_else(PoisonError::into_inner);
+    server.recycle();
+    server
+}
 
 /// Sends one request; a dropped connection or unreadable answer fails, and so does a 5xx.
 /// Returns the status and the JSON answer (null if none).
-fn send(method: Method, path: &str, body: Option<Vec<u8>>) -> Result<(u16, Value), TestCaseError> {
-    let server = &*SERVER;
+fn send(
+    server: &mut Server,
+    method: Method,
+    path: &str,
+    body: Option<Vec<u8>>,
+) -> Result<(u16, Value), TestCaseError> {
+    server.requests += 1;
     let url = format!("{}{path}", server.url);
     let outcome = server.runtime.block_on(async {
         let mut request = server
@@ -184,16 +225,17 @@ proptest! {
     #[test]
     fn generated_templates_are_answered_without_5xx(template in template(), as_text in any::<bool>()) {
         let template = if as_text { Value::String(template.to_string()) } else { template };
+        let server = &mut *server();
         let validate = json!({"template": template});
-        send(Method::POST, "/validate", Some(validate.to_string().into_bytes()))?;
+        send(server, Method::POST, "/validate", Some(validate.to_string().into_bytes()))?;
         let name = format!("fuzz{}", NAMES.fetch_add(1, Ordering::Relaxed));
         let create = json!({"stack_name": name, "template": template, "parameters": {}});
-        let (status, body) = send(Method::POST, "/stacks", Some(create.to_string().into_bytes()))?;
+        let (status, body) = send(server, Method::POST, "/stacks", Some(create.to_string().into_bytes()))?;
         if status == 201 {
             let id = body["stack"]["id"].as_str().unwrap_or_default();
             let path = format!("/stacks/{name}/{id}");
-            let (status, _, _) = SERVER.runtime.block_on(SERVER.heat.call(Method::DELETE, &path, None));
-            prop_assert_eq!(status.as_u16(), 204);
+            let (status, _) = send(server, Method::DELETE, &path, None)?;
+            prop_assert_eq!(status, 204);
         }
     }
 }
@@ -277,6 +319,6 @@ proptest! {
         path in path(),
         body in body(),
     ) {
-        send(method, &path, body)?;
+        send(&mut server(), method, &path, body)?;
     }
 }

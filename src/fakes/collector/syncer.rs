@@ -54,23 +54,50 @@ pub(super) async fn start(client: Client, targets: Targets) -> Result<JoinHandle
     Ok(tokio::spawn(syncer.run(rx, stream)))
 }
 
-/// The `version` of every `/state` value, by `<resource_type>/<resource_id>`.
+/// Keys read per request by [`states`]: etcd's clients refuse answers over 4 MiB, which the
+/// `/state` values of a few thousand resources exceed.
+const PAGE: i64 = 500;
+
+/// The `version` of every `/state` value, by `<resource_type>/<resource_id>`: read in pages,
+/// all at the revision of the first.
 pub(super) async fn states(mut client: Client) -> Result<HashMap<String, Option<i64>>, FakeError> {
-    let answer = client
-        .get(STATE_PREFIX, Some(GetOptions::new().with_prefix()))
-        .await
-        .map_err(|source| FakeError::SyncerRead {
-            key: STATE_PREFIX.into(),
-            source,
-        })?;
-    Ok(answer
-        .kvs()
-        .iter()
-        .filter_map(|kv| {
-            let resource = kv.key_str().ok()?.strip_prefix(STATE_PREFIX)?;
-            Some((resource.to_string(), state_version(kv.value())))
-        })
-        .collect())
+    let failed = |source| FakeError::SyncerRead {
+        key: STATE_PREFIX.into(),
+        source,
+    };
+    // The end of the prefix's range: its last byte plus one (`/` -> `0`).
+    let mut end = STATE_PREFIX.as_bytes().to_vec();
+    if let Some(last) = end.last_mut() {
+        *last += 1;
+    }
+    let mut from = STATE_PREFIX.as_bytes().to_vec();
+    let mut revision = 0;
+    let mut out = HashMap::new();
+    loop {
+        let mut options = GetOptions::new().with_range(end.clone()).with_limit(PAGE);
+        if revision > 0 {
+            options = options.with_revision(revision);
+        }
+        let answer = client
+            .get(from.clone(), Some(options))
+            .await
+            .map_err(failed)?;
+        if revision == 0 {
+            revision = answer.header().map_or(0, |h| h.revision());
+        }
+        for kv in answer.kvs() {
+            if let Some(resource) = kv.key_str().ok().and_then(|k| k.strip_prefix(STATE_PREFIX)) {
+                out.insert(resource.to_string(), state_version(kv.value()));
+            }
+        }
+        match answer.kvs().last() {
+            Some(last) if answer.more() => {
+                from = last.key().to_vec();
+                from.push(0);
+            }
+            _ => return Ok(out),
+        }
+    }
 }
 
 /// A target waiting for its resource's `/state`.

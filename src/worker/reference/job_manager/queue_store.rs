@@ -2,7 +2,7 @@
 //! mapped to v3 per issue item 4: create -> `create_revision == 0`, compareAndSwap ->
 //! `mod_revision` of the value read).
 
-use etcd_client::{Client, Compare, CompareOp, Txn, TxnOp};
+use etcd_client::{Client, Compare, CompareOp, Txn, TxnOp, TxnOpResponse};
 
 /// `/jobs/all/<id>`.
 pub(crate) fn all_key(id: &str) -> String {
@@ -119,18 +119,28 @@ pub(crate) async fn retire(client: &mut Client, id: &str) -> Result<(), StoreErr
     Ok(())
 }
 
-/// Writes `value` at `key`: created if absent, else compare-and-swapped against what was read.
-/// Retries when another writer got in between.
-pub(crate) async fn create_or_swap(
+/// Writes `value` at `key`: created if absent, else compare-and-swapped against what was read
+/// (retried when another writer got in between); returns the value at `also`, read in the
+/// same transaction as `key` (one round trip less per resource change: the job manager
+/// handles every change in turn, so its round trips bound a large flow's throughput).
+pub(crate) async fn create_or_swap_reading(
     client: &mut Client,
     key: &str,
     value: &str,
-) -> Result<(), StoreError> {
+    also: &str,
+) -> Result<Option<Vec<u8>>, StoreError> {
     for _ in 0..5 {
-        let current = client.get(key, None).await.map_err(failed("get", key))?;
-        let compare = match current.kvs().first() {
+        let read = Txn::new().and_then([TxnOp::get(key, None), TxnOp::get(also, None)]);
+        let read = client.txn(read).await.map_err(failed("get", key))?;
+        let mut gets = read.op_responses().into_iter().map(|op| match op {
+            TxnOpResponse::Get(get) => get.kvs().first().cloned(),
+            _ => None,
+        });
+        let (current, other) = (gets.next().flatten(), gets.next().flatten());
+        let other = other.map(|kv| kv.value().to_vec());
+        let compare = match current {
             None => Compare::create_revision(key, CompareOp::Equal, 0),
-            Some(kv) if kv.value() == value.as_bytes() => return Ok(()),
+            Some(kv) if kv.value() == value.as_bytes() => return Ok(other),
             Some(kv) => Compare::mod_revision(key, CompareOp::Equal, kv.mod_revision()),
         };
         let txn = Txn::new()
@@ -142,7 +152,7 @@ pub(crate) async fn create_or_swap(
             .map_err(failed("create or swap", key))?
             .succeeded()
         {
-            return Ok(());
+            return Ok(other);
         }
     }
     Err(StoreError {
@@ -173,10 +183,4 @@ pub(crate) async fn delete(client: &mut Client, keys: &[String]) -> Result<(), S
         .await
         .map_err(failed("delete", keys.first().map_or("", String::as_str)))?;
     Ok(())
-}
-
-/// The value at `key`, if any.
-pub(crate) async fn get(client: &mut Client, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
-    let response = client.get(key, None).await.map_err(failed("get", key))?;
-    Ok(response.kvs().first().map(|kv| kv.value().to_vec()))
 }

@@ -136,18 +136,16 @@ impl Manager {
             "Updating worker db cache with resource: {name}"
         ));
         let mirror = state::mirror(&resource.body, resource.marked, resource.version);
-        store::create_or_swap(
+        let state_key = format!("/state/{path}");
+        let state = store::create_or_swap_reading(
             &mut self.client,
             &format!("/esi-worker/config/{path}"),
             &mirror,
+            &state_key,
         )
         .await?;
         self.configs.0.insert(key.clone(), resource.clone());
-
-        let state_key = format!("/state/{path}");
-        let state_version = store::get(&mut self.client, &state_key)
-            .await?
-            .and_then(|raw| state::version_of(&raw));
+        let state_version = state.and_then(|raw| state::version_of(&raw));
         match state_version {
             None => self.line(format_args!(
                 "No state found for /config/{path} - new resource."
