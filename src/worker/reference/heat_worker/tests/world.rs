@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use etcd_client::{Client, EventType, WatchOptions};
+use etcd_client::Client;
 use serde_json::{Value, json};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -12,6 +12,7 @@ use super::recorded::run_templates;
 use crate::encoding::{go_json, python_json};
 use crate::etcd::{Backend, Etcd};
 use crate::fakes::Fakes;
+use crate::run::{Recorder, Write};
 use crate::scenario::{CollectorSpec, HeatSpec};
 use crate::worker::WorkerEnv;
 use crate::worker::reference::{Config, Log, LogSink};
@@ -70,6 +71,9 @@ impl World {
             .expect("header")
             .revision()
             + 1;
+        let recorder = Recorder::start(self.client.clone(), from)
+            .await
+            .expect("recorder");
         let record = python_json(&json!(["heat_worker", job, 0]), false);
         self.client
             .put(format!("/jobs/all/{id}"), record, None)
@@ -79,32 +83,23 @@ impl World {
             .put(format!("/jobs/ready/{id}"), "heat_worker", None)
             .await
             .expect("ready");
-        let options = WatchOptions::new()
-            .with_all_keys()
-            .with_start_revision(from);
-        let mut stream = self
-            .client
-            .watch(vec![0u8], Some(options))
-            .await
-            .expect("watch");
-        let mut writes = Vec::new();
-        let (mut finished, mut cleared) = (false, false);
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-        while !(finished && cleared) {
-            let message = tokio::time::timeout_at(deadline, stream.message()).await;
-            let Ok(Ok(Some(response))) = message else {
-                panic!("job {id} did not finish; log:\n{}", self.log.take());
-            };
-            for event in response.events() {
-                let Some(kv) = event.kv() else { continue };
-                let key = String::from_utf8_lossy(kv.key()).into_owned();
-                let value = (event.event_type() == EventType::Put)
-                    .then(|| String::from_utf8_lossy(kv.value()).into_owned());
-                finished |= key == format!("/jobs/finished/{id}");
-                cleared |= key.starts_with("/esi-worker/job_state/") && value.is_none();
-                writes.push((key, value));
-            }
-        }
+        let finished = format!("/jobs/finished/{id}");
+        let done = |history: &[Write]| {
+            history.iter().any(|w| w.key == finished)
+                && history
+                    .iter()
+                    .any(|w| w.key.starts_with("/esi-worker/job_state/") && w.value.is_none())
+        };
+        let writes = match recorder.wait_for(done, Duration::from_secs(30)).await {
+            Ok(history) => history
+                .into_iter()
+                .map(|w| {
+                    let value = w.value.map(|v| String::from_utf8_lossy(&v).into_owned());
+                    (w.key, value)
+                })
+                .collect(),
+            Err(_) => panic!("job {id} did not finish; log:\n{}", self.log.take()),
+        };
         // The job manager's part: clean up the finished job.
         for prefix in ["/jobs/all/", "/jobs/working/", "/jobs/finished/"] {
             self.client
