@@ -3,6 +3,10 @@
 //! leader is down; a killed worker's leases can be expired; heatbed never kills an etcd it
 //! did not start.
 
+#[path = "support/etcd_binary.rs"]
+mod etcd_binary;
+use etcd_binary::etcd_binary;
+
 use etcd_client::{Client, EventType};
 use heatbed::etcd::{Backend, EtcdError, Follow, Range};
 
@@ -25,20 +29,6 @@ macro_rules! retried {
     }};
 }
 
-fn etcd_binary() -> bool {
-    let found = std::env::var_os("ETCD_BIN").is_some()
-        || std::env::var_os("PATH")
-            .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join("etcd").is_file()));
-    if !found {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "no etcd binary under CI"
-        );
-        println!("SKIP: no etcd binary");
-    }
-    found
-}
-
 async fn value(client: &mut Client, key: &str) -> Option<String> {
     let answer = retried!(200, client.get(key, None));
     answer
@@ -49,7 +39,7 @@ async fn value(client: &mut Client, key: &str) -> Option<String> {
 
 #[tokio::test]
 async fn a_killed_etcd_restarts_on_its_data_and_a_follow_misses_no_write() {
-    if !etcd_binary() {
+    if !etcd_binary("etcd faults need the embedded backend") {
         return;
     }
     let etcd = Backend::Embedded.start().await.expect("etcd");
@@ -81,7 +71,7 @@ async fn a_killed_etcd_restarts_on_its_data_and_a_follow_misses_no_write() {
 
 #[tokio::test]
 async fn a_cluster_serves_on_while_its_leader_is_down_and_takes_it_back() {
-    if !etcd_binary() {
+    if !etcd_binary("etcd faults need the embedded backend") {
         return;
     }
     let etcd = Backend::Cluster(3)
@@ -114,7 +104,7 @@ async fn a_cluster_serves_on_while_its_leader_is_down_and_takes_it_back() {
 
 #[tokio::test]
 async fn expiring_leases_removes_what_a_dead_worker_held() {
-    if !etcd_binary() {
+    if !etcd_binary("etcd faults need the embedded backend") {
         return;
     }
     let etcd = Backend::Embedded.start().await.expect("etcd");
@@ -131,7 +121,7 @@ async fn expiring_leases_removes_what_a_dead_worker_held() {
 
 #[tokio::test]
 async fn heatbed_never_kills_an_etcd_it_did_not_start() {
-    if !etcd_binary() {
+    if !etcd_binary("etcd faults need the embedded backend") {
         return;
     }
     let own = Backend::Embedded.start().await.expect("etcd");
@@ -166,7 +156,7 @@ fn cluster_choices_parse_and_print() {
 
 #[tokio::test]
 async fn a_fault_step_on_an_etcd_heatbed_did_not_start_is_a_clear_run_error() {
-    if !etcd_binary() {
+    if !etcd_binary("etcd faults need the embedded backend") {
         return;
     }
     let own = Backend::Embedded.start().await.expect("etcd");
