@@ -2,24 +2,13 @@
 //! etcd; once up, the reports due meanwhile are written, in order.
 
 use etcd_client::EventType;
-use heatbed::etcd::Backend;
-use heatbed::fakes::Fakes;
-use heatbed::scenario::{CollectorSpec, HeatSpec};
 use reqwest::{Method, StatusCode};
 
-use crate::support::{MONITORING_KEY, STATE_KEY, call, recorded_body, value, writes_after};
+use crate::support::{MONITORING_KEY, STATE_KEY, call, recorded_body, synced, value, writes_after};
 
 #[tokio::test]
 async fn reports_due_while_down_are_written_once_the_agents_are_up() {
-    let etcd = Backend::Auto.start().await.expect("an etcd");
-    let mut client = etcd.client();
-    let fakes = Fakes::start_synced(
-        &HeatSpec::default(),
-        &CollectorSpec::default(),
-        client.clone(),
-    )
-    .await
-    .expect("fakes");
+    let (_etcd, mut client, fakes) = synced().await;
     let (status, _) = call(&fakes, Method::POST, "/targets", Some(&recorded_body(1))).await;
     assert_eq!(status, StatusCode::CREATED);
 

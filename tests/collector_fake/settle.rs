@@ -8,7 +8,9 @@ use heatbed::scenario::{CollectorSpec, HeatSpec, Report};
 use reqwest::Method;
 use serde_json::Value;
 
-use crate::support::{MONITORING_KEY, STATE_KEY, call, recorded_body, revision, rule, value};
+use crate::support::{
+    MONITORING_KEY, STATE_KEY, call, recorded_body, revision, rule, synced, value,
+};
 
 const SETTLE: Duration = Duration::from_secs(10);
 
@@ -65,15 +67,7 @@ async fn settled_covers_deletes_and_is_immediate_without_a_syncer() {
         .await
         .expect("no syncer, nothing to wait for");
 
-    let etcd = Backend::Auto.start().await.expect("an etcd");
-    let mut client = etcd.client();
-    let fakes = Fakes::start_synced(
-        &HeatSpec::default(),
-        &CollectorSpec::default(),
-        client.clone(),
-    )
-    .await
-    .expect("fakes");
+    let (_etcd, mut client, fakes) = synced().await;
     let (_, created) = call(&fakes, Method::POST, "/targets", Some(&recorded_body(1))).await;
     client
         .put(STATE_KEY, r#"{"version": 1}"#, None)
@@ -93,15 +87,7 @@ async fn settled_covers_deletes_and_is_immediate_without_a_syncer() {
 
 #[tokio::test]
 async fn settled_reads_more_states_than_one_etcd_answer_holds() {
-    let etcd = Backend::Auto.start().await.expect("an etcd");
-    let mut client = etcd.client();
-    let fakes = Fakes::start_synced(
-        &HeatSpec::default(),
-        &CollectorSpec::default(),
-        client.clone(),
-    )
-    .await
-    .expect("fakes");
+    let (_etcd, mut client, fakes) = synced().await;
     call(&fakes, Method::POST, "/targets", Some(&recorded_body(1))).await;
     // 1,200 states of 4 KiB: about 5 MiB, past an etcd client's 4 MiB answer limit.
     let padding = "x".repeat(4096);

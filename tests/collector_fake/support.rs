@@ -156,3 +156,17 @@ pub(crate) async fn value(etcd: &mut Etcd, key: &str) -> Option<String> {
         .first()
         .map(|kv| kv.value_str().expect("utf-8").to_string())
 }
+
+/// An etcd of its own and the fakes (default rules) synced to it; keep the etcd alive.
+pub(crate) async fn synced() -> (heatbed::etcd::Etcd, Etcd, Fakes) {
+    let etcd = heatbed::etcd::Backend::Auto.start().await.expect("an etcd");
+    let client = etcd.client();
+    let fakes = Fakes::start_synced(
+        &HeatSpec::default(),
+        &heatbed::scenario::CollectorSpec::default(),
+        client.clone(),
+    )
+    .await
+    .expect("fakes");
+    (etcd, client, fakes)
+}

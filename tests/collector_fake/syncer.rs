@@ -7,7 +7,7 @@ use heatbed::scenario::{CollectorSpec, HeatSpec, Report};
 use reqwest::{Method, StatusCode};
 
 use crate::support::{
-    MONITORING_KEY, STATE_KEY, Seen, VALUE_KEYS, call, keys, recorded_body, rule, value,
+    MONITORING_KEY, STATE_KEY, Seen, VALUE_KEYS, call, keys, recorded_body, rule, synced, value,
     writes_after,
 };
 
@@ -21,15 +21,7 @@ async fn writes_after_put(etcd: &mut Etcd, key: &str, value: &str, until: usize)
 
 #[tokio::test]
 async fn the_syncer_writes_after_the_state_and_deletes_with_the_target() {
-    let etcd = Backend::Auto.start().await.expect("an etcd");
-    let mut client = etcd.client();
-    let fakes = Fakes::start_synced(
-        &HeatSpec::default(),
-        &CollectorSpec::default(),
-        client.clone(),
-    )
-    .await
-    .expect("fakes");
+    let (_etcd, mut client, fakes) = synced().await;
     let (_, created) = call(&fakes, Method::POST, "/targets", Some(&recorded_body(1))).await;
     let id = created["id"].as_str().expect("id").to_string();
     assert!(
