@@ -160,8 +160,10 @@ impl Event {
     pub fn detail(&self) -> String {
         match &self.source {
             Source::Write { value, .. } => value.clone().unwrap_or_default(),
-            Source::Heat(call) if call.body.is_null() => String::new(),
-            Source::Heat(call) => serde_json::to_string_pretty(&call.body).unwrap_or_default(),
+            Source::Heat(call) => match call.body() {
+                serde_json::Value::Null => String::new(),
+                body => serde_json::to_string_pretty(&body).unwrap_or_default(),
+            },
             Source::Hook { .. } => String::new(),
         }
     }
@@ -276,7 +278,6 @@ fn mark(events: &mut [Event], checkpoints: &[Captured], ok: impl Fn(&Captured) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::Value;
 
     fn write(revision: i64, key: &str) -> Write {
         Write {
@@ -287,14 +288,10 @@ mod tests {
     }
 
     fn call(revision: i64, path: &str) -> HeatCall {
-        HeatCall {
-            method: "POST".into(),
-            path: path.into(),
-            body: Value::Null,
-            status: 201,
-            revision,
-            hooks: Vec::new(),
-        }
+        let mut call = HeatCall::new("POST".into(), path.into(), b"", Vec::new());
+        call.status = 201;
+        call.revision = revision;
+        call
     }
 
     fn captured(document: &str, number: usize, key: &str, revision: i64) -> Captured {
@@ -328,9 +325,10 @@ mod tests {
             ],
             heat_calls: vec![
                 call(3, "/v1/p/stacks"),
-                HeatCall {
-                    hooks: vec!["created T id (r)".into()],
-                    ..call(3, "/v1/p/stacks")
+                {
+                    let mut hooked = call(3, "/v1/p/stacks");
+                    hooked.hooks = vec!["created T id (r)".into()];
+                    hooked
                 },
             ],
             elapsed: std::time::Duration::ZERO,

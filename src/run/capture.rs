@@ -95,13 +95,12 @@ fn calls(filter: &JournalFilter, journal: &[HeatCall]) -> Vec<Entry> {
     journal
         .iter()
         .filter(|c| {
-            let stack_name = c.body.get("stack_name").and_then(|n| n.as_str());
-            filter.shows(&c.method, &c.path, stack_name)
+            filter.shows(&c.method, &c.path, c.stack_name().as_deref())
         })
         .enumerate()
         .map(|(i, c)| {
             let key = format!("{} {}", c.method, c.path);
-            (i + 1, key, 0, render_call(&c.method, &c.path, &c.body))
+            (i + 1, key, 0, render_call(&c.method, &c.path, &c.body()))
         })
         .collect()
 }

@@ -19,11 +19,11 @@ async fn the_journal_records_every_call_with_secrets_hidden() {
     assert_eq!(journal[0].method, "POST");
     assert_eq!(journal[0].path, format!("/v1/{project}/stacks"));
     assert_eq!(
-        journal[0].body["parameters"],
+        journal[0].body()["parameters"],
         json!({"name": "x", "secret": "******"})
     );
     assert_eq!(
-        journal[0].body["template"]["resources"]["monitor"]["type"],
+        journal[0].body()["template"]["resources"]["monitor"]["type"],
         "ESI::Monitoring::MonitoringTarget"
     );
     assert!(

@@ -150,13 +150,14 @@ mod tests {
                 (format!("r{i}"), json!({"type": "T", "depends_on": deps}))
             })
             .collect();
+        let mut one_more = resources.clone();
+        one_more.insert("extra".into(), json!({"type": "T"}));
         let t = template(serde_json::Value::Object(resources));
         assert_eq!(
             order(&t, &vec![true; t.resources.len()]).map(|o| o.len()),
             Ok(MAX_RESOURCES)
         );
-        let mut over = t.clone();
-        over.resources.push(over.resources[0].clone());
+        let over = template(serde_json::Value::Object(one_more));
         assert_eq!(
             order(&over, &vec![true; over.resources.len()])
                 .expect_err("limit")

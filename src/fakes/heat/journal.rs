@@ -1,5 +1,7 @@
 //! The request journal: every call Heat received, with secrets redacted and templates shown
-//! parsed, so that a scenario can snapshot what the worker sent.
+//! parsed, so that a scenario can snapshot what the worker sent. A call keeps its body as the
+//! bytes received and parses it when asked: a parsed template is about ten times its text, and
+//! a flow of thousands of resources sends thousands of them.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -14,9 +16,10 @@ pub struct HeatCall {
     pub method: String,
     /// Path and query, e.g. `/v1/<tenant>/stacks/lb?resolve_outputs=False`.
     pub path: String,
-    /// The request body (null when empty): a string `template` parsed, hidden parameters and
-    /// secret-looking keys replaced by `"******"`. Bodies that are not JSON are kept as a string.
-    pub body: Value,
+    /// The request body as received; [`HeatCall::body`] shows it.
+    pub(super) raw: Arc<[u8]>,
+    /// The template's hidden parameters, hidden in [`HeatCall::body`].
+    pub(super) hidden: Vec<String>,
     /// The status the fake answered.
     pub status: u16,
     /// etcd's revision when the request arrived (0 outside a run): the call happened after
@@ -60,11 +63,40 @@ impl ResourceHook for Noted {
 }
 
 impl HeatCall {
+    /// A call with the body `raw` as received, whose template hides the parameters `hidden`.
+    pub(crate) fn new(method: String, path: String, raw: &[u8], hidden: Vec<String>) -> HeatCall {
+        HeatCall {
+            method,
+            path,
+            raw: raw.into(),
+            hidden,
+            status: 0,
+            revision: 0,
+            hooks: Vec::new(),
+        }
+    }
+
+    /// The request body (null when empty): a string `template` parsed, hidden parameters and
+    /// secret-looking keys replaced by `"******"`. A body that is not JSON is shown as a string.
+    pub fn body(&self) -> Value {
+        redacted_body(&self.raw, &self.hidden)
+    }
+
+    /// The body's `stack_name` (a create), read without parsing the rest of the body.
+    pub fn stack_name(&self) -> Option<String> {
+        #[derive(serde::Deserialize)]
+        struct Named {
+            stack_name: Option<String>,
+        }
+        serde_json::from_slice::<Named>(&self.raw).ok()?.stack_name
+    }
+
     /// `METHOD path`, then the body as pretty JSON when there is one.
     pub fn render(&self) -> String {
         let mut out = format!("{} {}\n", self.method, self.path);
-        if !self.body.is_null() {
-            out.push_str(&serde_json::to_string_pretty(&self.body).unwrap_or_default());
+        let body = self.body();
+        if !body.is_null() {
+            out.push_str(&serde_json::to_string_pretty(&body).unwrap_or_default());
             out.push('\n');
         }
         out
@@ -75,7 +107,7 @@ impl HeatCall {
 const SECRET_KEYS: [&str; 4] = ["password", "secret", "token", "private_key"];
 
 /// The journal's view of a request body. `hidden` lists the template's hidden parameters.
-pub(super) fn redacted_body(raw: &[u8], hidden: &[String]) -> Value {
+fn redacted_body(raw: &[u8], hidden: &[String]) -> Value {
     if raw.is_empty() {
         return Value::Null;
     }
@@ -162,19 +194,12 @@ mod tests {
 
     #[test]
     fn render_prints_method_path_then_json() {
-        let call = HeatCall {
-            method: "DELETE".into(),
-            path: "/v1/p/stacks/s/i".into(),
-            body: Value::Null,
-            status: 204,
-            revision: 0,
-            hooks: Vec::new(),
-        };
+        let call = HeatCall::new("DELETE".into(), "/v1/p/stacks/s/i".into(), b"", Vec::new());
         assert_eq!(call.render(), "DELETE /v1/p/stacks/s/i\n");
-        let call = HeatCall {
-            body: json!({"a": 1}),
-            ..call
-        };
+        let call = HeatCall::new(call.method, call.path, br#"{"a": 1}"#, Vec::new());
         assert_eq!(call.render(), "DELETE /v1/p/stacks/s/i\n{\n  \"a\": 1\n}\n");
+        assert_eq!(call.stack_name(), None);
+        let call = HeatCall::new(call.method, call.path, br#"{"stack_name": "s"}"#, Vec::new());
+        assert_eq!(call.stack_name().as_deref(), Some("s"));
     }
 }

@@ -5,7 +5,7 @@
 //! - [`writes`] and [`reads`]: the API calls; [`views`]: the JSON they answer.
 //! - [`state`]: stacks, journal, scenario rules; [`stack`]: one stack and its status machine;
 //!   [`hold`]: `hold_until`, what the fake follows of etcd to keep a stack in progress.
-//! - [`template`], [`functions`], [`resources`], [`deps`], [`scope`], [`attributes`],
+//! - [`template`] ([`template_cache`]: each text parsed once), [`functions`], [`resources`], [`deps`], [`scope`], [`attributes`],
 //!   [`natives`]: templates, HOT functions, resources in dependency order, what functions see,
 //!   attributes of modelled, unmodelled and Heat's own types; [`ids`]: deterministic ids.
 
@@ -27,6 +27,7 @@ mod server;
 mod stack;
 mod state;
 mod template;
+mod template_cache;
 mod views;
 mod writes;
 

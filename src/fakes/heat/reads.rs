@@ -7,7 +7,7 @@ use super::errors::HeatError;
 use super::ids;
 use super::stack::Stack;
 use super::state::{HeatState, Reply, StackHandle};
-use super::template::{ParamKind, Template};
+use super::template::ParamKind;
 use super::views::{self, output};
 
 /// Query pairs of a request.
@@ -223,8 +223,10 @@ pub(super) fn events(
 }
 
 /// `POST /validate`.
-pub(super) fn validate(body: &Value) -> Result<Reply, HeatError> {
-    let mut template = Template::parse(body.get("template").unwrap_or(&Value::Null))?;
+pub(super) fn validate(state: &mut HeatState, body: &Value) -> Result<Reply, HeatError> {
+    let mut template = state
+        .templates
+        .parse(body.get("template").unwrap_or(&Value::Null))?;
     let body = super::writes::object(body)?;
     template.files = super::writes::files(body)?;
     let pseudo = super::template::Pseudo {

@@ -12,7 +12,6 @@ use super::http::{HttpRequest, HttpResponse};
 use super::journal::{self, HeatCall};
 use super::reads::{self, LOOKUP_PATHS};
 use super::state::{HeatState, Reply};
-use super::template::Template;
 use super::writes;
 use crate::fakes::keystone::Tokens;
 use crate::fakes::outage::OutageKind;
@@ -92,11 +91,10 @@ impl HeatResponder {
             }
         };
 
+        let template = body.as_ref().ok().and_then(|b| b.get("template"));
         let hidden = journal::hidden_parameters(
-            body.as_ref()
-                .ok()
-                .and_then(|b| b.get("template"))
-                .and_then(|t| Template::parse(t).ok())
+            template
+                .and_then(|t| state.templates.parse(t).ok())
                 .as_ref(),
         );
         let path = match raw_query {
@@ -119,12 +117,10 @@ impl HeatResponder {
                 .unwrap_or_else(PoisonError::into_inner),
         );
         state.journal.push(HeatCall {
-            method,
-            path,
-            body: journal::redacted_body(&request.body, &hidden),
             status: response.status,
             revision: request.revision,
             hooks,
+            ..HeatCall::new(method, path, &request.body, hidden)
         });
         let latency = state.spec.latency.unwrap_or_default()
             + stack_name
@@ -207,7 +203,7 @@ fn route(state: &mut HeatState, call: &Call<'_>) -> Result<Reply, HeatError> {
         },
         ["validate"] => {
             allow(method == "POST")?;
-            reads::validate(call.body()?)
+            reads::validate(state, call.body()?)
         }
         ["stacks", name] => {
             allow(["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&method))?;

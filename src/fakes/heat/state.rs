@@ -31,6 +31,8 @@ pub(super) struct HeatState {
     by_id: HashMap<String, StackHandle>,
     by_name: HashMap<String, Vec<StackHandle>>,
     pub(super) journal: Vec<HeatCall>,
+    /// Every template text parsed once, shared by the stacks made from it.
+    pub(super) templates: super::template_cache::TemplateCache,
     /// The run's etcd, read for its revision as each request arrives (the journal's order
     /// among the etcd writes); `None` outside a run.
     pub(super) etcd: Option<etcd_client::Client>,
@@ -108,6 +110,7 @@ impl HeatState {
             by_id: HashMap::new(),
             by_name: HashMap::new(),
             journal: Vec::new(),
+            templates: Default::default(),
             etcd: None,
             hook_log: Default::default(),
             http_left,

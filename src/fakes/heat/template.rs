@@ -1,6 +1,9 @@
 //! HOT templates: parsing (an object, or a YAML/JSON string) and the parameters a stack is
 //! created with, checked against the template's declarations the way Heat checks them.
 
+use std::ops::Deref;
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use super::errors::HeatError;
@@ -12,17 +15,32 @@ use super::params::{coerce, shown};
 /// template can run out of stack. YAML parsing already stops at 64 levels, JSON at 128.
 const MAX_DEPTH: usize = 128;
 
-/// A parsed HOT template.
+/// A parsed HOT template and the request's `files`. What the text says is shared (an `Arc`)
+/// by every stack made from the same text: see [`super::template_cache`].
 #[derive(Debug, Clone)]
 pub(super) struct Template {
+    parsed: Arc<Parsed>,
+    /// The request's `files` (`get_file`), set by create and update.
+    pub(super) files: Map<String, Value>,
+}
+
+impl Deref for Template {
+    type Target = Parsed;
+
+    fn deref(&self) -> &Parsed {
+        &self.parsed
+    }
+}
+
+/// What a template's text says.
+#[derive(Debug)]
+pub(super) struct Parsed {
     /// The template as parsed, answered by template show.
     pub(super) raw: Value,
     /// The version's date (aliases resolved): which functions exist and how they behave.
     pub(super) date: &'static str,
     /// The `conditions` section (2016-10-14 on).
     pub(super) conditions: Map<String, Value>,
-    /// The request's `files` (`get_file`), set by create and update.
-    pub(super) files: Map<String, Value>,
     /// `description`, or Heat's `No description`.
     pub(super) description: String,
     /// Declared parameters, in template order.
@@ -102,10 +120,23 @@ impl Template {
                 ));
             }
         };
-        Template::from_value(raw)
+        Ok(Template::of(Arc::new(Template::from_value(raw)?)))
     }
 
-    fn from_value(raw: Value) -> Result<Template, HeatError> {
+    /// A template of parsed text, with no `files` yet.
+    pub(super) fn of(parsed: Arc<Parsed>) -> Template {
+        Template {
+            parsed,
+            files: Map::new(),
+        }
+    }
+
+    /// What the text says, to share with a later template of the same text.
+    pub(super) fn parsed(&self) -> &Arc<Parsed> {
+        &self.parsed
+    }
+
+    fn from_value(raw: Value) -> Result<Parsed, HeatError> {
         let Some(root) = raw.as_object() else {
             return Err(HeatError::invalid(
                 "The template is not a JSON object or YAML mapping.",
@@ -148,10 +179,9 @@ impl Template {
                 ));
             }
         }
-        Ok(Template {
+        Ok(Parsed {
             date,
             conditions: section(root, "conditions")?,
-            files: Map::new(),
             description: match root.get("description") {
                 Some(Value::String(s)) => s.clone(),
                 Some(other) => py_str(other),

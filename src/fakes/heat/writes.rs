@@ -7,7 +7,7 @@ use super::ids;
 use super::resources::{self, Resource};
 use super::stack::{Action, NewStack, Outcome, Stack};
 use super::state::{HeatState, Reply, StackHandle};
-use super::template::{Pseudo, Template};
+use super::template::Pseudo;
 
 /// `POST /stacks`.
 pub(super) fn create(state: &mut HeatState, body: &Value) -> Result<Reply, HeatError> {
@@ -34,7 +34,7 @@ pub(super) fn create(state: &mut HeatState, body: &Value) -> Result<Reply, HeatE
             message: format!("The Stack ({name}) already exists."),
         });
     }
-    let mut template = Template::parse(template_of(body)?)?;
+    let mut template = state.templates.parse(template_of(body)?)?;
     template.files = files(body)?;
     let given = parameters(body)?;
     let id = state.next_id(&name);
@@ -98,32 +98,33 @@ pub(super) fn update(
         ));
     }
     let existing = patch || bool_field(body, "existing")?.unwrap_or(false);
-    let mut template = match body.get("template") {
-        None | Some(Value::Null) if existing => stack.template.clone(),
-        _ => Template::parse(template_of(body)?)?,
-    };
-    if body.contains_key("files") || !existing {
-        template.files = files(body)?;
-    }
+    let kept = existing.then(|| stack.template.clone());
     let mut given = if existing {
         stack.given.clone()
     } else {
         Map::new()
     };
+    let (id, name) = (stack.id.clone(), stack.name.clone());
+    let previous = stack.resources.clone();
+    let mut template = match (body.get("template"), kept) {
+        (None | Some(Value::Null), Some(kept)) => kept,
+        _ => state.templates.parse(template_of(body)?)?,
+    };
+    if body.contains_key("files") || !existing {
+        template.files = files(body)?;
+    }
     given.extend(parameters(body)?);
     if let Some(Value::Array(cleared)) = body.get("clear_parameters") {
         cleared.iter().filter_map(Value::as_str).for_each(|k| {
             given.remove(k);
         });
     }
-    let (id, name) = (stack.id.clone(), stack.name.clone());
     let pseudo = Pseudo {
         stack_id: &id,
         stack_name: &name,
         project_id: &state.spec.project_id,
     };
     let params = template.resolve(&given, &pseudo)?;
-    let previous = stack.resources.clone();
     let owner = state.owner(&id, &name);
     resources::check(&owner, &template, &params, &previous)?;
     let resources = resources::realize(&owner, &template, &params, &previous)?;
