@@ -19,9 +19,9 @@ use super::heat_client::HeatClient;
 /// Requests in flight at once.
 const CONCURRENCY: usize = 8;
 /// Stacks created.
-const CREATES: usize = 2_000;
+const CREATES: usize = 10_000;
 /// Shows.
-const SHOWS: usize = 10_000;
+const SHOWS: usize = 20_000;
 
 const TEMPLATE: &str = "heat_template_version: 2015-10-15
 parameters:

@@ -97,25 +97,9 @@ fn env<'a>(template: &'a Template, scope: &'a StackScope<'_>) -> Env<'a> {
     Env::new(template.date, scope, &template.files, &template.conditions)
 }
 
-/// Checks that `template` can be realized with `params` without calling any hook: run before
-/// [`realize`] so a template error leaves no trace in other fakes.
-pub(super) fn check(
-    owner: &Owner<'_>,
-    template: &Template,
-    params: &Params,
-    previous: &[Resource],
-) -> Result<(), HeatError> {
-    let plan = validate_template(template, params)?;
-    let hooks = Hooks::new();
-    let dry = Owner {
-        hooks: &hooks,
-        ..*owner
-    };
-    build(&dry, template, params, previous, &plan).map(drop)
-}
-
 /// Brings the resources from `previous` to what `template` declares: unchanged ones are kept,
 /// changed ones replaced (next generation), missing ones created, undeclared ones deleted.
+/// A dry run without hooks comes first, so a template error leaves no trace in other fakes.
 pub(super) fn realize(
     owner: &Owner<'_>,
     template: &Template,
@@ -123,6 +107,12 @@ pub(super) fn realize(
     previous: &[Resource],
 ) -> Result<Vec<Resource>, HeatError> {
     let plan = validate_template(template, params)?;
+    let hooks = Hooks::new();
+    let dry = Owner {
+        hooks: &hooks,
+        ..*owner
+    };
+    build(&dry, template, params, previous, &plan)?;
     let resources = build(owner, template, params, previous, &plan)?;
     for old in previous {
         if !resources.iter().any(|r| r.name == old.name) {

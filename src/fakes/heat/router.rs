@@ -43,7 +43,6 @@ impl HeatResponder {
 
     /// Answers one request.
     pub(super) fn respond(&self, request: &HttpRequest) -> HttpResponse {
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         let method = request.method.clone();
         let segments: Vec<String> = request
             .url
@@ -75,6 +74,12 @@ impl HeatResponder {
             raw_query,
             body: &body,
         };
+        let path = match raw_query {
+            Some(q) => format!("{}?{q}", request.url.path()),
+            None => request.url.path().to_string(),
+        };
+        // Decoded before the lock, which requests then hold only to route.
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         let stack_name = call.stack_name(&state);
         // An outage (fault step) comes before anything: the service is not there.
         let outage = state.outage.take();
@@ -97,10 +102,6 @@ impl HeatResponder {
                 .and_then(|t| state.templates.parse(t).ok())
                 .as_ref(),
         );
-        let path = match raw_query {
-            Some(q) => format!("{}?{q}", request.url.path()),
-            None => request.url.path().to_string(),
-        };
         let mut response = match result {
             Ok(reply) => reply_response(reply),
             Err(error) => HttpResponse::error(&error),

@@ -45,7 +45,6 @@ pub(super) fn create(state: &mut HeatState, body: &Value) -> Result<Reply, HeatE
     };
     let params = template.resolve(&given, &pseudo)?;
     let owner = state.owner(&id, &name);
-    resources::check(&owner, &template, &params, &[])?;
     let resources = resources::realize(&owner, &template, &params, &[])?;
 
     let now = ids::now();
@@ -126,7 +125,6 @@ pub(super) fn update(
     };
     let params = template.resolve(&given, &pseudo)?;
     let owner = state.owner(&id, &name);
-    resources::check(&owner, &template, &params, &previous)?;
     let resources = resources::realize(&owner, &template, &params, &previous)?;
 
     let first = first_resource(&resources);
