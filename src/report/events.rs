@@ -323,14 +323,11 @@ mod tests {
                 write(3, "/jobs/all/1"),
                 write(4, "/monitoring/v2.0/lb/1"),
             ],
-            heat_calls: vec![
-                call(3, "/v1/p/stacks"),
-                {
-                    let mut hooked = call(3, "/v1/p/stacks");
-                    hooked.hooks = vec!["created T id (r)".into()];
-                    hooked
-                },
-            ],
+            heat_calls: vec![call(3, "/v1/p/stacks"), {
+                let mut hooked = call(3, "/v1/p/stacks");
+                hooked.hooks = vec!["created T id (r)".into()];
+                hooked
+            }],
             elapsed: std::time::Duration::ZERO,
         };
         let events = events(&outcome, |c| c.number == 1);

@@ -94,9 +94,7 @@ fn writes(
 fn calls(filter: &JournalFilter, journal: &[HeatCall]) -> Vec<Entry> {
     journal
         .iter()
-        .filter(|c| {
-            filter.shows(&c.method, &c.path, c.stack_name().as_deref())
-        })
+        .filter(|c| filter.shows(&c.method, &c.path, c.stack_name().as_deref()))
         .enumerate()
         .map(|(i, c)| {
             let key = format!("{} {}", c.method, c.path);

@@ -17,7 +17,10 @@ use crate::fakes::loopback::{self, Loopback};
 /// A request as the router reads it.
 pub(super) struct HttpRequest {
     pub(super) method: String,
-    pub(super) url: url::Url,
+    /// The path as received (percent-encoded).
+    pub(super) path: String,
+    /// The query as received, without its `?`.
+    pub(super) query: Option<String>,
     pub(super) headers: HeaderMap,
     pub(super) body: Vec<u8>,
     /// etcd's revision when the request arrived (0 without an etcd).
@@ -72,25 +75,15 @@ async fn answer(
             format!("The request body could not be read: {e}"),
         )),
         Ok(body) => {
-            let url = url::Url::parse("http://heat.invalid")
-                .and_then(|base| base.join(&parts.uri.to_string()));
-            match url {
-                Err(e) => HttpResponse::error(&HeatError::bad_request(
-                    "HTTPBadRequest",
-                    format!("The request URL is invalid: {e}"),
-                )),
-                Ok(url) => {
-                    let revision = responder.revision().await;
-                    let request = HttpRequest {
-                        method: parts.method.as_str().to_string(),
-                        url,
-                        headers: parts.headers,
-                        body: body.to_bytes().to_vec(),
-                        revision,
-                    };
-                    responder.respond(&request)
-                }
-            }
+            let request = HttpRequest {
+                method: parts.method.as_str().to_string(),
+                path: parts.uri.path().to_string(),
+                query: parts.uri.query().map(Into::into),
+                headers: parts.headers,
+                body: body.to_bytes().to_vec(),
+                revision: responder.revision().await,
+            };
+            responder.respond(&request)
         }
     };
     if !response.delay.is_zero() {

@@ -199,7 +199,12 @@ mod tests {
         let call = HeatCall::new(call.method, call.path, br#"{"a": 1}"#, Vec::new());
         assert_eq!(call.render(), "DELETE /v1/p/stacks/s/i\n{\n  \"a\": 1\n}\n");
         assert_eq!(call.stack_name(), None);
-        let call = HeatCall::new(call.method, call.path, br#"{"stack_name": "s"}"#, Vec::new());
+        let call = HeatCall::new(
+            call.method,
+            call.path,
+            br#"{"stack_name": "s"}"#,
+            Vec::new(),
+        );
         assert_eq!(call.stack_name().as_deref(), Some("s"));
     }
 }

@@ -2,7 +2,7 @@
 //! applies the scenario's injected errors and latency and the outage under way (fault
 //! steps), and writes the journal.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use percent_encoding::percent_decode_str;
 use serde_json::{Value, json};
@@ -20,6 +20,10 @@ use crate::fakes::outage::OutageKind;
 pub(super) struct HeatResponder {
     pub(super) state: Arc<Mutex<HeatState>>,
     pub(super) tokens: Tokens,
+    /// The run's etcd, read for its revision as each request arrives (the journal's order
+    /// among the etcd writes); `None` outside a run. Apart from the state, whose lock the
+    /// requests then take only to route.
+    pub(super) etcd: RwLock<Option<etcd_client::Client>>,
 }
 
 impl HeatResponder {
@@ -27,10 +31,9 @@ impl HeatResponder {
     /// has at most this revision, every write made after the answer a greater one.
     pub(super) async fn revision(&self) -> i64 {
         let etcd = self
-            .state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
             .etcd
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
             .clone();
         let Some(mut etcd) = etcd else { return 0 };
         let options = etcd_client::GetOptions::new().with_count_only();
@@ -45,18 +48,16 @@ impl HeatResponder {
     pub(super) fn respond(&self, request: &HttpRequest) -> HttpResponse {
         let method = request.method.clone();
         let segments: Vec<String> = request
-            .url
-            .path()
+            .path
             .split('/')
             .filter(|s| !s.is_empty())
             .map(|s| percent_decode_str(s).decode_utf8_lossy().into_owned())
             .collect();
-        let raw_query = request.url.query();
-        let query: Vec<(String, String)> = request
-            .url
-            .query_pairs()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
+        let raw_query = request.query.as_deref();
+        let query: Vec<(String, String)> =
+            url::form_urlencoded::parse(raw_query.unwrap_or_default().as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
         let body = if request.body.is_empty() {
             Ok(Value::Null)
         } else {
@@ -75,8 +76,8 @@ impl HeatResponder {
             body: &body,
         };
         let path = match raw_query {
-            Some(q) => format!("{}?{q}", request.url.path()),
-            None => request.url.path().to_string(),
+            Some(q) => format!("{}?{q}", request.path),
+            None => request.path.clone(),
         };
         // Decoded before the lock, which requests then hold only to route.
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
@@ -102,15 +103,13 @@ impl HeatResponder {
                 .and_then(|t| state.templates.parse(t).ok())
                 .as_ref(),
         );
-        let mut response = match result {
-            Ok(reply) => reply_response(reply),
-            Err(error) => HttpResponse::error(&error),
-        };
         // Journaled with status 0: received, never answered.
-        response.close = outage == Some(OutageKind::Refused);
-        if response.close {
-            response.status = 0;
-        }
+        let close = outage == Some(OutageKind::Refused);
+        let status = match (&result, close) {
+            (_, true) => 0,
+            (Ok(reply), false) => reply.status,
+            (Err(error), false) => error.status(),
+        };
         let hooks = std::mem::take(
             &mut *state
                 .hook_log
@@ -118,7 +117,7 @@ impl HeatResponder {
                 .unwrap_or_else(PoisonError::into_inner),
         );
         state.journal.push(HeatCall {
-            status: response.status,
+            status,
             revision: request.revision,
             hooks,
             ..HeatCall::new(method, path, &request.body, hidden)
@@ -127,6 +126,14 @@ impl HeatResponder {
             + stack_name
                 .and_then(|n| state.rule(&n).and_then(|r| r.latency))
                 .unwrap_or_default();
+        // The answer is written out after the lock is let go.
+        drop(state);
+        let mut response = match result {
+            Ok(reply) => reply_response(reply),
+            Err(error) => HttpResponse::error(&error),
+        };
+        response.close = close;
+        response.status = status;
         response.delay = match outage {
             Some(OutageKind::Latency(late)) => latency + late,
             _ => latency,

@@ -14,6 +14,7 @@ use crate::scenario::HeatSpec;
 pub(in crate::fakes) struct HeatFake {
     server: crate::fakes::loopback::Loopback,
     state: Arc<Mutex<state::HeatState>>,
+    responder: Arc<router::HeatResponder>,
     /// The etcd watch `hold_until` rules need, once started.
     watch: Option<tokio::task::JoinHandle<()>>,
 }
@@ -47,8 +48,9 @@ impl HeatFake {
         let responder = Arc::new(router::HeatResponder {
             state: Arc::clone(&state),
             tokens,
+            etcd: std::sync::RwLock::default(),
         });
-        let server = http::serve(responder)
+        let server = http::serve(Arc::clone(&responder))
             .await
             .expect("the fake Heat binds a loopback port");
         state
@@ -59,6 +61,7 @@ impl HeatFake {
         HeatFake {
             server,
             state,
+            responder,
             watch: None,
         }
     }
@@ -91,7 +94,11 @@ impl HeatFake {
 
     /// Reads `etcd`'s revision as each request arrives, for the journal.
     pub(in crate::fakes) fn observe(&self, etcd: etcd_client::Client) {
-        self.lock().etcd = Some(etcd);
+        *self
+            .responder
+            .etcd
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Some(etcd);
     }
 
     /// Plugs a hook into a resource type.

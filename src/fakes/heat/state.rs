@@ -33,9 +33,6 @@ pub(super) struct HeatState {
     pub(super) journal: Vec<HeatCall>,
     /// Every template text parsed once, shared by the stacks made from it.
     pub(super) templates: super::template_cache::TemplateCache,
-    /// The run's etcd, read for its revision as each request arrives (the journal's order
-    /// among the etcd writes); `None` outside a run.
-    pub(super) etcd: Option<etcd_client::Client>,
     /// What the hooks did while the current request is answered (see `journal::Noted`).
     pub(super) hook_log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
     /// Per rule: HTTP errors still to answer.
@@ -111,7 +108,6 @@ impl HeatState {
             by_name: HashMap::new(),
             journal: Vec::new(),
             templates: Default::default(),
-            etcd: None,
             hook_log: Default::default(),
             http_left,
             failed: HashMap::new(),
