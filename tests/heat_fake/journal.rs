@@ -1,7 +1,7 @@
 //! The journal of calls the fake Heat answered.
 
 use heatbed::scenario::HeatSpec;
-use reqwest::Method;
+use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::support::Api;
@@ -37,3 +37,37 @@ async fn the_journal_records_every_call_with_secrets_hidden() {
     );
     assert_eq!(journal[1].status, 302);
 }
+
+/// A create that fails while its resources are built calls no hook (the collector gets no
+/// target): a dry run comes first wherever a hook could be called.
+#[tokio::test]
+async fn a_create_failing_after_a_hooked_resource_leaves_no_target() {
+    let api = Api::start(HeatSpec::default()).await;
+    let failing = format!(
+        "{TEMPLATE_HEAD}  broken:\n    type: OS::Heat::Value\n    depends_on: monitor\n    \
+         properties: {{value: {{list_join: [',', {{get_param: name}}]}}}}\n"
+    );
+    let body = json!({"stack_name": "f", "template": failing, "parameters": {"name": "x"}});
+    let (status, answer, _) = api.call(Method::POST, "/stacks", Some(body)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    api.create("ok", json!({"name": "y"})).await;
+    let hooks: Vec<Vec<String>> = api
+        .fakes
+        .heat_journal()
+        .iter()
+        .map(|c| c.hooks.clone())
+        .collect();
+    assert_eq!(hooks[0], Vec::<String>::new());
+    assert_eq!(hooks[1].len(), 1);
+    assert!(hooks[1][0].starts_with("created ESI::Monitoring::MonitoringTarget "));
+}
+
+/// The head of a template with one hooked resource, `monitor`, to add resources to.
+const TEMPLATE_HEAD: &str = "heat_template_version: 2015-10-15
+parameters:
+  name: {type: string}
+resources:
+  monitor:
+    type: ESI::Monitoring::MonitoringTarget
+    properties: {resource_id: {get_param: name}, version: 1}
+";

@@ -99,7 +99,8 @@ fn env<'a>(template: &'a Template, scope: &'a StackScope<'_>) -> Env<'a> {
 
 /// Brings the resources from `previous` to what `template` declares: unchanged ones are kept,
 /// changed ones replaced (next generation), missing ones created, undeclared ones deleted.
-/// A dry run without hooks comes first, so a template error leaves no trace in other fakes.
+/// Where a hook could be called, a dry run without hooks comes first, so a template error
+/// leaves no trace in other fakes.
 pub(super) fn realize(
     owner: &Owner<'_>,
     template: &Template,
@@ -107,12 +108,14 @@ pub(super) fn realize(
     previous: &[Resource],
 ) -> Result<Vec<Resource>, HeatError> {
     let plan = validate_template(template, params)?;
-    let hooks = Hooks::new();
-    let dry = Owner {
-        hooks: &hooks,
-        ..*owner
-    };
-    build(&dry, template, params, previous, &plan)?;
+    if may_call_hooks(owner.hooks, template, previous) {
+        let hooks = Hooks::new();
+        let dry = Owner {
+            hooks: &hooks,
+            ..*owner
+        };
+        build(&dry, template, params, previous, &plan)?;
+    }
     let resources = build(owner, template, params, previous, &plan)?;
     for old in previous {
         if !resources.iter().any(|r| r.name == old.name) {
@@ -120,6 +123,22 @@ pub(super) fn realize(
         }
     }
     Ok(resources)
+}
+
+/// Whether building `template` over `previous` could call one of `hooks`: a declared or a
+/// previous resource (or group member) of a hooked type, or a group, whose members' types
+/// are known only once built.
+fn may_call_hooks(hooks: &Hooks, template: &Template, previous: &[Resource]) -> bool {
+    // Members are not nested further.
+    let hooked = |r: &Resource| {
+        hooks.contains_key(&r.kind) || r.members.iter().any(|m| hooks.contains_key(&m.kind))
+    };
+    !hooks.is_empty()
+        && (template
+            .resources
+            .iter()
+            .any(|d| hooks.contains_key(&d.kind) || d.kind == "OS::Heat::ResourceGroup")
+            || previous.iter().any(hooked))
 }
 
 /// Deletes every resource (stack delete).

@@ -167,10 +167,9 @@ pub(super) fn outputs(stack: &Stack, rule: Option<&StackRule>) -> Vec<Output> {
     outputs
 }
 
-fn sorted(map: Map<String, Value>) -> Value {
-    let mut entries: Vec<_> = map.into_iter().collect();
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
-    Value::Object(entries.into_iter().collect())
+fn sorted(mut map: Map<String, Value>) -> Value {
+    map.sort_keys();
+    Value::Object(map)
 }
 
 #[cfg(test)]
