@@ -83,7 +83,7 @@ async fn answer(
                 body: body.to_bytes().to_vec(),
                 revision: responder.revision().await,
             };
-            responder.respond(&request)
+            responder.respond(&request).await
         }
     };
     if !response.delay.is_zero() {

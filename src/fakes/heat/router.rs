@@ -24,6 +24,10 @@ pub(super) struct HeatResponder {
     /// among the etcd writes); `None` outside a run. Apart from the state, whose lock the
     /// requests then take only to route.
     pub(super) etcd: RwLock<Option<etcd_client::Client>>,
+    /// Requests take turns here before they take the state's lock: one that waits yields its
+    /// worker thread to other tasks instead of parking it, so under load the fake's answers
+    /// queue as tasks, not as threads asleep on the lock.
+    pub(super) turn: tokio::sync::Mutex<()>,
 }
 
 impl HeatResponder {
@@ -45,7 +49,7 @@ impl HeatResponder {
     }
 
     /// Answers one request.
-    pub(super) fn respond(&self, request: &HttpRequest) -> HttpResponse {
+    pub(super) async fn respond(&self, request: &HttpRequest) -> HttpResponse {
         let method = request.method.clone();
         let segments: Vec<String> = request
             .path
@@ -80,6 +84,7 @@ impl HeatResponder {
             None => request.path.clone(),
         };
         // Decoded before the lock, which requests then hold only to route.
+        let turn = self.turn.lock().await;
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         let stack_name = call.stack_name(&state);
         // An outage (fault step) comes before anything: the service is not there.
@@ -128,6 +133,7 @@ impl HeatResponder {
                 .unwrap_or_default();
         // The answer is written out after the lock is let go.
         drop(state);
+        drop(turn);
         let mut response = match result {
             Ok(reply) => reply_response(reply),
             Err(error) => HttpResponse::error(&error),

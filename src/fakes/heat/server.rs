@@ -49,6 +49,7 @@ impl HeatFake {
             state: Arc::clone(&state),
             tokens,
             etcd: std::sync::RwLock::default(),
+            turn: tokio::sync::Mutex::default(),
         });
         let server = http::serve(Arc::clone(&responder))
             .await
