@@ -288,7 +288,7 @@ mod tests {
     }
 
     fn call(revision: i64, path: &str) -> HeatCall {
-        let mut call = HeatCall::new("POST".into(), path.into(), b"", Vec::new());
+        let mut call = HeatCall::new("POST".into(), path.into(), b"");
         call.status = 201;
         call.revision = revision;
         call

@@ -18,8 +18,6 @@ pub struct HeatCall {
     pub path: String,
     /// The request body as received; [`HeatCall::body`] shows it.
     pub(super) raw: Arc<[u8]>,
-    /// The template's hidden parameters, hidden in [`HeatCall::body`].
-    pub(super) hidden: Vec<String>,
     /// The status the fake answered.
     pub status: u16,
     /// etcd's revision when the request arrived (0 outside a run): the call happened after
@@ -63,13 +61,12 @@ impl ResourceHook for Noted {
 }
 
 impl HeatCall {
-    /// A call with the body `raw` as received, whose template hides the parameters `hidden`.
-    pub(crate) fn new(method: String, path: String, raw: &[u8], hidden: Vec<String>) -> HeatCall {
+    /// A call with the body `raw` as received.
+    pub(crate) fn new(method: String, path: String, raw: &[u8]) -> HeatCall {
         HeatCall {
             method,
             path,
             raw: raw.into(),
-            hidden,
             status: 0,
             revision: 0,
             hooks: Vec::new(),
@@ -78,8 +75,10 @@ impl HeatCall {
 
     /// The request body (null when empty): a string `template` parsed, hidden parameters and
     /// secret-looking keys replaced by `"******"`. A body that is not JSON is shown as a string.
+    /// The hidden parameters are read from the body's template here, not as the call is
+    /// answered: the request's hot path then does no template work for the journal.
     pub fn body(&self) -> Value {
-        redacted_body(&self.raw, &self.hidden)
+        redacted_body(&self.raw, &hidden_parameters(&self.raw))
     }
 
     /// The body's `stack_name` (a create), read without parsing the rest of the body.
@@ -133,8 +132,16 @@ fn redacted_body(raw: &[u8], hidden: &[String]) -> Value {
     body
 }
 
-/// The names of a template's hidden parameters, when the body's template can be read.
-pub(super) fn hidden_parameters(template: Option<&super::template::Template>) -> Vec<String> {
+/// The names of the hidden parameters of the template in the body `raw`, when it can be read.
+fn hidden_parameters(raw: &[u8]) -> Vec<String> {
+    #[derive(serde::Deserialize)]
+    struct WithTemplate {
+        template: Option<Value>,
+    }
+    let template = serde_json::from_slice::<WithTemplate>(raw)
+        .ok()
+        .and_then(|b| b.template)
+        .and_then(|t| super::template::Template::parse(&t).ok());
     template.map_or_else(Vec::new, |t| {
         t.parameters
             .iter()
@@ -194,17 +201,12 @@ mod tests {
 
     #[test]
     fn render_prints_method_path_then_json() {
-        let call = HeatCall::new("DELETE".into(), "/v1/p/stacks/s/i".into(), b"", Vec::new());
+        let call = HeatCall::new("DELETE".into(), "/v1/p/stacks/s/i".into(), b"");
         assert_eq!(call.render(), "DELETE /v1/p/stacks/s/i\n");
-        let call = HeatCall::new(call.method, call.path, br#"{"a": 1}"#, Vec::new());
+        let call = HeatCall::new(call.method, call.path, br#"{"a": 1}"#);
         assert_eq!(call.render(), "DELETE /v1/p/stacks/s/i\n{\n  \"a\": 1\n}\n");
         assert_eq!(call.stack_name(), None);
-        let call = HeatCall::new(
-            call.method,
-            call.path,
-            br#"{"stack_name": "s"}"#,
-            Vec::new(),
-        );
+        let call = HeatCall::new(call.method, call.path, br#"{"stack_name": "s"}"#);
         assert_eq!(call.stack_name().as_deref(), Some("s"));
     }
 }

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::errors::HeatError;
 use super::http::{HttpRequest, HttpResponse};
-use super::journal::{self, HeatCall};
+use super::journal::HeatCall;
 use super::reads::{self, LOOKUP_PATHS};
 use super::state::{HeatState, Reply};
 use super::writes;
@@ -102,12 +102,6 @@ impl HeatResponder {
             }
         };
 
-        let template = body.as_ref().ok().and_then(|b| b.get("template"));
-        let hidden = journal::hidden_parameters(
-            template
-                .and_then(|t| state.templates.parse(t).ok())
-                .as_ref(),
-        );
         // Journaled with status 0: received, never answered.
         let close = outage == Some(OutageKind::Refused);
         let status = match (&result, close) {
@@ -125,7 +119,7 @@ impl HeatResponder {
             status,
             revision: request.revision,
             hooks,
-            ..HeatCall::new(method, path, &request.body, hidden)
+            ..HeatCall::new(method, path, &request.body)
         });
         let latency = state.spec.latency.unwrap_or_default()
             + stack_name
